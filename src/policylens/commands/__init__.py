@@ -1,0 +1,1 @@
+"""One module per ``policylens`` subcommand (see ``policylens.cli``)."""
