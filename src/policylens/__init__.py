@@ -92,7 +92,7 @@ def load(path: str | os.PathLike | None = None, *, include_retracted: bool = Fal
     """
     from policylens import tables as tables_module
     from policylens.errors import CurationError
-    from policylens.load import read_curated
+    from policylens.curated import read_curated
     from policylens.validate import find_issues
 
     root = curated_dir(path)

@@ -31,6 +31,8 @@ def _cell(value, field: schema.Field) -> str:
         return ""
     if field.type == "boolean":
         return "true" if bool(value) else "false"
+    if field.type == "date" and hasattr(value, "date"):
+        return value.date().isoformat()
     if field.type == "number":
         number = float(value)
         return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)

@@ -153,7 +153,7 @@ FIELDS: dict[str, Field] = _fields(
           example="Counts ticket purchases blocked, not people."),
     # Events
     *_partial_date("event_date", "When the event happened", "2019-02-15"),
-    Field("event_type", "code", "What happened.", vocabulary="event_type", example="regulator_opinion"),
+    Field("event_type", "code", "What kind of thing happened on that date.", vocabulary="event_type", example="regulator_opinion"),
     Field("actor_organisation_id", "id", "The organisation that acted (the court that ruled, the regulator that wrote).",
           references="organisations", pattern=ID_PATTERN, example="cnil"),
     # Figures
@@ -161,7 +161,7 @@ FIELDS: dict[str, Field] = _fields(
     Field("value", "number", "The value as a number. For a range, its low end.", example="1000"),
     Field("value_upper", "number", "High end of a range (qualifier 'range' only).", example="5000"),
     Field("qualifier", "code", "How the source states the value.", vocabulary="qualifier", example="about"),
-    Field("unit", "code", "Unit of value.", vocabulary="unit", example="count"),
+    Field("unit", "code", "Unit of value and value_upper: count, days, a currency code, ...", vocabulary="unit", example="count"),
     Field("value_text", "string", "The value in the source's own words, in its language.",
           example="un millier de volontaires"),
     *_partial_date("as_of_date", "Date the figure describes (or its publication date when the source gives none)",

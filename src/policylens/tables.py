@@ -12,7 +12,7 @@ import pandas as pd
 
 from policylens import schema, vocab
 from policylens.dates import parse_partial_date
-from policylens.load import CuratedData, Row, flatten, row_id
+from policylens.curated import CuratedData, Row, flatten, row_id
 
 CURATED_LICENCE = "CC-BY-4.0"
 

@@ -29,7 +29,7 @@ import pycountry
 from policylens import schema, vocab
 from policylens.dates import parse_partial_date
 from policylens.errors import Issue, did_you_mean
-from policylens.load import CuratedData, Row, flatten, row_id
+from policylens.curated import CuratedData, Row, flatten, row_id
 
 _TRUE, _FALSE = {"true", "yes"}, {"false", "no"}
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")

@@ -18,7 +18,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     """Exit 0 when valid, 1 when any problem was found, 2 when the folder does not exist."""
     import policylens
-    from policylens.load import read_curated
+    from policylens.curated import read_curated
     from policylens.validate import find_issues
 
     root = policylens.curated_dir(args.data)

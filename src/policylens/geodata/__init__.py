@@ -1,0 +1,1 @@
+"""Country shapes shipped with policylens (see LICENSE.txt and tools/build_geodata.py)."""
