@@ -62,6 +62,14 @@ CATEGORY = _vocab(
         "overseas_policing": ("Overseas policing", "Police presence or service stations operating in another country."),
         "police_cooperation": ("Police cooperation", "Training, equipment or joint operations offered to foreign police."),
         "equipment_restriction": ("Equipment restriction", "A state's ban or restriction on buying surveillance equipment from named vendors."),
+        "manual_contact_tracing": ("Manual contact tracing", "Tracing of the contacts of infected people by health staff (interviews, calls), "
+                                   "as OxCGRT indicator H3 records it. Not an app: contact-tracing apps and health codes are "
+                                   "not recorded under H3."),
+        "licence_plate_recognition": ("Licence-plate recognition", "Cameras that read vehicle number plates automatically (ALPR/ANPR)."),
+        "body_worn_camera": ("Body-worn camera", "Cameras worn by police officers."),
+        "drone": ("Drone", "Unmanned aircraft used for policing or surveillance."),
+        "cell_site_simulator": ("Cell-site simulator", "Fake mobile base station that intercepts phone identifiers or traffic (IMSI catcher)."),
+        "social_media_monitoring": ("Social media monitoring", "Software that watches or searches social media for policing."),
     },
     aliases={"facial-recognition": "facial_recognition", "lfr": "facial_recognition", "safe_city": "safe_city_platform",
              "cctv": "video_surveillance", "tracing_app": "contact_tracing_app", "healthcode": "health_code"},
@@ -197,6 +205,10 @@ EVENT_TYPE = _vocab(
         "report_published": ("Report published", "An investigation, report or study published."),
         "incident": ("Incident", "Misuse, abuse, leak or other incident."),
         "statement": ("Statement", "An official or company statement about it."),
+        "indicator_change": ("Indicator level changed", "An imported dataset's coded indicator (e.g. OxCGRT H3) was first "
+                             "recorded, or changed level, on this date; one event per change, not per day."),
+        "dataset_note": ("Dataset note", "A coder's dated note in an imported dataset (e.g. OxCGRT H3_Notes), "
+                         "with the sources it cites."),
     },
     aliases={"launch": "launched", "ruling": "court_ruling", "sanction": "regulator_sanction",
              "opinion": "regulator_opinion", "contract": "contract_signed", "end": "ended"},
@@ -230,6 +242,9 @@ METRIC = _vocab(
         "score_points": ("Score points", "Points of a rating or score."),
         "staff": ("Staff", "Number of staff or operators."),
         "population": ("Population", "Population of the place, for context."),
+        "oxcgrt_h3_level": ("OxCGRT H3 level (manual contact tracing)", "OxCGRT indicator H3 on its ordinal scale: "
+                            "0 no contact tracing, 1 limited (not done for all cases), 2 comprehensive (done for all "
+                            "identified cases). Manual tracing only: apps are not recorded under H3."),
     },
     aliases={"camera": "cameras", "volunteer": "volunteers", "cost": "contract_value", "value": "contract_value"},
 )
@@ -242,6 +257,7 @@ UNIT = _vocab(
         "percent": ("Percent", "A percentage."),
         "days": ("Days", "A number of days."),
         "points": ("Points", "Points on a rating scale."),
+        "level": ("Level", "A level on a dataset's ordinal coding scale (not a count, not a measurement)."),
         "EUR": ("Euro", "Euros."),
         "USD": ("US dollar", "US dollars."),
         "CNY": ("Renminbi", "Chinese yuan."),
