@@ -138,7 +138,12 @@ def _exporter():
     exporter = TemplateExporter(template_file=str(TEMPLATES / "brief.html.j2"),
                                 exclude_input=True)
     exporter.file_extension = ".html"
+    exporter.register_filter("pl_block_html", lambda block: _BLOCK_FILTER[0](block))
     return exporter
+
+
+# The filter of the brief being rendered (one brief at a time per process).
+_BLOCK_FILTER: list = [report.block_html]
 
 
 def warm_html() -> None:
@@ -156,7 +161,7 @@ def render_html(nb: Any, ctx: BriefContext) -> str:
         out = report.block_html(block)
         return out + _meta_html(ctx) if block.get("kind") == "title" else out
 
-    exporter.register_filter("pl_block_html", block_filter)
+    _BLOCK_FILTER[0] = block_filter
     lab = labels(ctx.lang)
     resources = {"pl": {"lang": ctx.lang, "title": title_block["text"], "mime": report.MIME,
                         "css": css(), "labels": lab, "pdf_name": f"{ctx.id}.pdf",
