@@ -161,7 +161,8 @@ def _as_date(value: Any) -> date | None:
 
 
 # Skeletons, not fixed patterns, so each locale orders day, month and year its own way.
-_SKELETON = {"day": "yMMMd", "month": "yMMMM", "year": "y"}
+_SKELETON = {"day": "yMMMMd", "month": "yMMMM", "year": "y"}
+_SHORT = {"yMMMMd": "yMMMd", "yMMMM": "yMMM"}
 
 
 def format_date(value: Any, lang: str, precision: str = "day", short: bool = False) -> str:
@@ -178,9 +179,9 @@ def format_date(value: Any, lang: str, precision: str = "day", short: bool = Fal
     day = _as_date(value)
     if day is None:
         return ""
-    skeleton = _SKELETON.get(str(precision), "yMMMd")
-    if short and skeleton == "yMMMM":
-        skeleton = "yMMM"
+    skeleton = _SKELETON.get(str(precision), "yMMMMd")
+    if short:
+        skeleton = _SHORT.get(skeleton, skeleton)
     return format_skeleton(skeleton, day, locale=check_lang(lang))
 
 
