@@ -65,7 +65,7 @@ def data_version(root: Path) -> str:
     func = getattr(policylens, "data_version", None)
     if callable(func):
         return str(func())
-    curated = root / "data" / "curated"
+    curated = Path(os.environ.get("POLICYLENS_CURATED_DIR") or root / "data" / "curated")
     return tree_hash(curated, ("*",))[:12] if curated.is_dir() else "no-data"
 
 

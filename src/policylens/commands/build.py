@@ -163,10 +163,12 @@ def _build(matrix, selected, args, root: Path, out_dir: Path) -> int:
             todo.append((brief, inputs, ihash))
     skipped = len(selected) - len(todo)
     outcomes = []
-    if todo:
-        outcomes = _execute(todo, matrix, args, shared, out_dir, entries)
-    write_site(out_dir, entries)
-    shutil.rmtree(work / "staging", ignore_errors=True)
+    try:
+        if todo:
+            outcomes = _execute(todo, matrix, args, shared, out_dir, entries)
+        write_site(out_dir, entries)
+    finally:  # also on Ctrl-C: no half-built brief is left behind
+        shutil.rmtree(work / "staging", ignore_errors=True)
     failed = [o for o in outcomes if not o.ok]
     _summary(len(outcomes) - len(failed), skipped, failed, time.monotonic() - start, out_dir)
     return EXIT_PARTIAL if failed else EXIT_OK
