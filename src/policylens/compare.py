@@ -350,8 +350,9 @@ def sources_cited(sources: pd.DataFrame, source_ids: Iterable[Any]) -> pd.DataFr
     """The ``sources`` rows for the given ids (or tuples of ids), by publisher, date and id."""
     ids = _union_ids([source_ids] if isinstance(source_ids, str) else source_ids)
     out = sources[sources["source_id"].isin(ids)]
-    return out.sort_values(["publisher_name", "published_date_earliest", "source_id"],
-                           kind="stable").reset_index(drop=True)
+    out = out.assign(_key=out["publisher_name"].astype(object).str.casefold())
+    return (out.sort_values(["_key", "published_date_earliest", "source_id"], kind="stable")
+            .drop(columns="_key").reset_index(drop=True))
 
 
 def source_list_items(sources: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
@@ -365,8 +366,9 @@ def source_list_items(sources: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     items = []
     for row in sources.itertuples(index=False):
         date = t.partial_date(row.published_date) if isinstance(row.published_date, str) else t("n.d.")
-        text = f"{row.publisher_name}, {date}. {row.source_title}."
-        if row.is_mirror is True:
+        title = str(row.source_title)
+        text = f"{row.publisher_name}, {date.rstrip('.')}. {title}" + ("" if title.endswith((".", "?", "!")) else ".")
+        if pd.notna(row.is_mirror) and bool(row.is_mirror):
             text += " " + t("(Copy of the original on another site.)")
         items.append({"source_id": row.source_id, "text": text,
                       "url": row.url if isinstance(row.url, str) else None})

@@ -174,11 +174,14 @@ def format_date(value: Any, lang: str, precision: str = "day", short: bool = Fal
         precision: ``day``, ``month`` or ``year``: how much of the date is known.
         short: abbreviated month names (chart ticks and tables).
     """
+    from babel.dates import format_date as babel_format_date
     from babel.dates import format_skeleton
 
     day = _as_date(value)
     if day is None:
         return ""
+    if precision == "day" and not short:
+        return babel_format_date(day, format="long", locale=check_lang(lang))
     skeleton = _SKELETON.get(str(precision), "yMMMMd")
     if short:
         skeleton = _SHORT.get(skeleton, skeleton)

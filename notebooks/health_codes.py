@@ -1,0 +1,145 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # China's health codes and contact-tracing apps elsewhere
+#
+# Launch and end dates, whether people could refuse them, whether police could use their data,
+# and how long they were in use. Durations are ranges when an end date is known only to the
+# month or the year, and open-ended apps are counted to the last date the data describe.
+
+# %% tags=["parameters"]
+lang = "en"
+countries = []  # ISO codes to compare, e.g. ["CN", "SG"]; empty: every country with such an app
+
+# %%
+import pandas as pd
+
+import policylens
+from policylens import compare as C
+from policylens import i18n
+from policylens import plots as P
+from policylens import report as R
+
+t = i18n.translator(lang)
+data = policylens.load()
+
+# %%
+apps_all = C.deployments_in_selection(data.deployments, countries=countries,
+                                      categories=list(C.HEALTH_APP_CATEGORIES))
+as_of = C.as_of_date(data.events, data.sources)
+table = C.health_code_comparison(apps_all, data.deployment_organisations, data.organisations,
+                                 data.citations, as_of)
+lanes = C.timeline_rows(apps_all, data.citations,
+                        label=lambda r: f"{r['title']} ({t.country(r['country_code'])})")
+lanes = lanes.assign(order=(lanes["category"].astype(str) != "health_code").astype(int)) \
+    .sort_values(["order", "start_date_earliest"], kind="stable").drop(columns="order") \
+    .reset_index(drop=True)
+events = C.timeline_events(data.events, data.citations, lanes["deployment_id"])
+days = C.days_in_use(apps_all, data.citations, as_of)
+days = days.assign(lane_label=[f"{ti} ({t.country(c)})" for ti, c in
+                               zip(apps_all.set_index("deployment_id").loc[days["deployment_id"], "title"],
+                                   days["country_code"], strict=True)])
+codes = table[table["category"].astype(str) == "health_code"]
+tracing = table[table["category"].astype(str) == "contact_tracing_app"]
+
+R.title(t("China's health codes and contact-tracing apps elsewhere"),
+        subtitle=t("Launch and end, compulsion, police access to the data, and days in use"),
+        meta={"brief": "health_codes", "lang": lang, "data_version": data.version,
+              "parameters": {"countries": ",".join(countries)}})
+
+# %%
+if table.empty:
+    R.note(t("The dataset has no health code or contact-tracing app for this selection, so there is "
+             "nothing to compare."))
+else:
+    police = table[table["police_data_access"].astype(str) == "documented"]
+    mandatory = table[table["participation"].astype(str).isin(("mandatory", "mixed"))]
+    unknown = table[table["participation"].astype(str) == "unknown"]
+    longest = days.iloc[0]
+    R.heading(t("Summary"))
+    R.bullets([
+        t("{codes} and {apps} are compared.",
+          codes=t.n("{n} health code", "{n} health codes", len(codes)),
+          apps=t.n("{n} contact-tracing app", "{n} contact-tracing apps", len(tracing))),
+        t("Police access to the data is documented for {k} of {n}: {names}.",
+          k=t.number(len(police)), n=t.number(len(table)),
+          names=t.list(police["title"]) if len(police) else t("none"))
+        if len(police) else t("Police access to the data is documented for none of them."),
+        t("Use was mandatory, or mandatory for some people, for {k} of {n}; the sources do not say "
+          "for {u}.", k=t.number(len(mandatory)), n=t.number(len(table)), u=t.number(len(unknown))),
+        t("Longest in use: {title}, {days} days{open}.", title=longest["lane_label"],
+          days=t.number(longest["days_min"]) if longest["days_min"] == longest["days_max"]
+          else f"{t.number(longest['days_min'])}–{t.number(longest['days_max'])}",
+          open=t(" and counting at the last date documented ({date})", date=t.date(as_of, "month"))
+          if longest["is_open_ended"] else ""),
+    ])
+    if codes.empty:
+        R.note(t("No Chinese health code is in this selection; only contact-tracing apps are shown."))
+    elif tracing.empty:
+        R.note(t("No contact-tracing app is in this selection; only health codes are shown."))
+
+# %%
+if not table.empty:
+    first = lanes.loc[lanes["start_date_earliest"].idxmin()]
+    fig = P.timeline(lanes, events, lang=lang, sources=data.sources, as_of=as_of, source_note=False,
+                     title=t("{title} launched first, {date}", title=first["lane_label"],
+                             date=t.partial_date(first["start_date"])),
+                     subtitle=t("Health codes first, then contact-tracing apps; each lane runs from "
+                                "launch to end"))
+    R.figure(fig, caption=t("Launch to end of each app, with its dated events (launch, laws and "
+                            "decisions, statements, end)."),
+             source_line=P.source_line_of(fig))
+
+# %%
+if not days.empty:
+    top = days.iloc[0]
+    fig = P.days_in_use_chart(days, lang=lang, sources=data.sources, as_of=as_of, source_note=False,
+                              title=t("{title} was in use longest", title=top["lane_label"]))
+    R.figure(fig, caption=t("Days in use from launch to end. A hatched range means the end date is "
+                            "known only to the month or year; an app with no documented end is "
+                            "counted to the last date the data describe."),
+             source_line=P.source_line_of(fig))
+
+
+# %%
+def days_text(row) -> str:
+    """Days in use as a number or a range, marked when the end is open."""
+    text = (t.number(row["days_min"]) if row["days_min"] == row["days_max"]
+            else f"{t.number(row['days_min'])}–{t.number(row['days_max'])}")
+    return t("{days} (no end documented)", days=text) if row["is_open_ended"] else text
+
+
+if not table.empty:
+    R.heading(t("Side by side"))
+    R.table(pd.DataFrame({
+        t("App"): table["title"],
+        t("Country"): [t.country(c) for c in table["country_code"]],
+        t("Kind"): [t.label("category", c) for c in table["category"]],
+        t("Launch"): [t.partial_date(d) for d in table["start_date"]],
+        t("End"): [t.partial_date(d) if isinstance(d, str) else t("none documented")
+                   for d in table["end_date"]],
+        t("Participation"): [t.label("participation", v) for v in table["participation"]],
+        t("Police access to data"): [t.label("police_data_access", v)
+                                     for v in table["police_data_access"]],
+        t("Days in use"): [days_text(r) for _i, r in table.iterrows()],
+        t("Operator"): table["operators"],
+        t("Vendor or developer"): table["vendors"],
+    }), caption=t("Health codes and contact-tracing apps: dates, compulsion, police access and "
+                  "duration"),
+        source_line=P.source_line(table["source_ids"], data.sources, lang))
+    R.note(t("Participation and police access are coded from what the sources say: "
+             "\u201cUnknown\u201d means the sources checked do not say, not that there was none."))
+
+# %%
+cited = C.sources_cited(data.sources, list(table["source_ids"]) + list(events["source_ids"])
+                        + list(lanes["source_ids"]))
+if not cited.empty:
+    R.sources(C.source_list_items(cited, lang), heading=t("Sources"))
