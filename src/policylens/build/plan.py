@@ -28,6 +28,9 @@ BRIEFS_DIR = "briefs"
 WORK_DIR = ".build"
 MANIFEST_FORMAT = 1
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
+# The package's code and data files (pyproject's package-data), whose change can change a brief.
+CODE_PATTERNS = ("*.py", "*.j2", "*.css", "*.typ", "*.json", "*.html", "*.jinja", "*.po", "*.mo",
+                 "*.txt", "*.csv")
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -54,8 +57,8 @@ def tree_hash(root: Path, patterns: tuple[str, ...]) -> str:
 
 
 def code_hash() -> str:
-    """Hash of the policylens package, its templates included (what renders every brief)."""
-    return tree_hash(PACKAGE_DIR, ("*.py", "*.j2", "*.css", "*.typ"))
+    """Hash of the policylens package: code, templates and package data (locales, geodata)."""
+    return tree_hash(PACKAGE_DIR, CODE_PATTERNS)
 
 
 def data_version(root: Path) -> str:
