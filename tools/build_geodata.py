@@ -14,8 +14,9 @@ What it does:
    the code the European Commission and most datasets use), so they are still drawn as land;
 3. splits rings that cross the antimeridian (Russia's Chukotka, Fiji) into one ring on each side,
    so that no polygon is drawn as a band across the whole map;
-4. drops Antarctica, which would take a fifth of the map and hold no recipient country;
-5. rounds coordinates to 0.01 degree (far below what 1:110m resolves) to keep the file small.
+4. moves French Guiana out of France's shape into its own ``GF`` entry;
+5. drops Antarctica, which would take a fifth of the map and hold no recipient country;
+6. rounds coordinates to 0.01 degree (far below what 1:110m resolves) to keep the file small.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ OUT = Path(__file__).resolve().parents[1] / "src" / "policylens" / "geodata" / "
 DROPPED_NUMERIC = {"010"}  # Antarctica
 NAMED_CODES = {"Kosovo": "XK"}
 DIGITS = 2
+# Overseas parts that Natural Earth draws inside another country's shape but that have an ISO code
+# of their own: (country, part code, west-most longitude of the part's bounding box). Kept apart so
+# that highlighting France does not also colour South America.
+OVERSEAS_PARTS = (("FR", "GF", -55.0),)
 
 
 def decoded_arcs(topology: dict) -> list[list[tuple[float, float]]]:
@@ -128,6 +133,12 @@ def countries(topology: dict) -> dict[str, list]:
             pieces = split_at_antimeridian(rings[0])
             out.setdefault(key, []).extend([[p] + rings[1:] for p in pieces] if len(pieces) == 1
                                            else [[p] for p in pieces])
+    for country, part, west in OVERSEAS_PARTS:
+        pieces = out.get(country, [])
+        overseas = [p for p in pieces if min(x for x, _ in p[0]) >= west - 2 and max(x for x, _ in p[0]) < -30]
+        if overseas:
+            out[country] = [p for p in pieces if p not in overseas]
+            out.setdefault(part, []).extend(overseas)
     return dict(sorted(out.items()))
 
 

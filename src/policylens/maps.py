@@ -35,8 +35,9 @@ LAND_COLOUR = "#e6e6e6"
 BORDER_COLOUR = "#ffffff"
 HIGHLIGHT_EDGE = "#333333"
 NO_DATA_LABEL = {"en": "No documented deployment", "fr": "Aucun déploiement documenté"}
-# Sequential, colour-blind-safe blues (ColorBrewer Blues 3-5), light to dark.
-SEQUENTIAL = ("#c6dbef", "#6baed6", "#2171b5", "#08306b")
+# Sequential, colour-blind-safe blues (ColorBrewer Blues), light to dark; the lightest is dark
+# enough to stand out from the grey of countries without data.
+SEQUENTIAL = ("#9ecae1", "#4292c6", "#2171b5", "#08306b")
 # Upper bounds of the count classes; counts of recipient deployments are small integers.
 CHOROPLETH_BINS = (1, 2, 5, float("inf"))
 # Points for countries and territories that are too small for the 1:110m shapes (lon, lat).
@@ -133,7 +134,7 @@ def _polygon_patches(polys: list, **style):
 
 
 def choropleth(values: Mapping[str, float], *, title: str, source_line: str, legend_title: str = "",
-               lang: str = "en", unknown_note: str | None = None, ax=None):
+               lang: str = "en", unknown_note: str | None = None, source_note: bool = True, ax=None):
     """A world map with each country in ``values`` shaded by its count class.
 
     Countries without a shape at 1:110m are drawn as circles at their point. Codes the map does
@@ -142,15 +143,26 @@ def choropleth(values: Mapping[str, float], *, title: str, source_line: str, leg
     Args:
         values: alpha-2 code -> count (> 0). Countries not in it are drawn in light grey.
         title: A title that states the finding.
-        source_line: ``"Sources: ..."`` built from the plotted rows; written under the map.
+        source_line: ``"Sources: ..."`` built from the plotted rows (``plots.source_line``);
+            kept on the figure as ``policylens_source_line`` like every house chart.
         legend_title: Heading of the legend (e.g. "Deployments documented").
         lang: ``en`` or ``fr``, for the "no data" legend entry.
         unknown_note: Text placed before the list of codes that could not be placed on the map.
+        source_note: Draw the source line under the map (a brief passes it to ``report.figure``
+            instead).
         ax: An existing Axes; a new 10 x 5.4 inch figure when None.
 
     Returns:
         The matplotlib Figure.
     """
+    from policylens import plots
+
+    with plots.style():
+        return _choropleth(values, title=title, source_line=source_line, legend_title=legend_title,
+                           lang=lang, unknown_note=unknown_note, source_note=source_note, ax=ax)
+
+
+def _choropleth(values, *, title, source_line, legend_title, lang, unknown_note, source_note, ax):
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -174,7 +186,7 @@ def choropleth(values: Mapping[str, float], *, title: str, source_line: str, leg
         ax.scatter([lon], [lat], s=36, color=SEQUENTIAL[class_of(values[code])],
                    edgecolor=HIGHLIGHT_EDGE, linewidth=0.6, zorder=3)
     _frame(ax)
-    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.set_title(title, loc="left")
     used = sorted({class_of(v) for v in values.values()})
     handles = [Patch(facecolor=SEQUENTIAL[i], edgecolor=HIGHLIGHT_EDGE, linewidth=0.5,
                      label=class_labels()[i]) for i in used]
@@ -185,13 +197,39 @@ def choropleth(values: Mapping[str, float], *, title: str, source_line: str, leg
                               markeredgecolor=HIGHLIGHT_EDGE, label=_small_label(lang)))
     ax.legend(handles=handles, title=legend_title or None, loc="lower left", fontsize=8,
               title_fontsize=8, frameon=False)
-    footer = source_line
     unknown = sorted(c for c in values if c not in shapes and c not in SMALL_COUNTRIES)
-    if unknown:
-        footer = f"{unknown_note or 'Not on the map:'} {', '.join(unknown)}\n{source_line}"
-    fig.text(0.01, 0.01, footer, fontsize=7, color="#555555", ha="left", va="bottom", wrap=True)
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.93, bottom=0.08 + 0.02 * footer.count("\n"))
+    footer = [f"{unknown_note or 'Not on the map:'} {', '.join(unknown)}"] if unknown else []
+    if source_note and source_line:
+        footer.append(source_line)
+    bottom = _add_footer(fig, "\n".join(footer))
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.93, bottom=bottom + 0.01)
+    fig.policylens_source_line = source_line
     return fig
+
+
+# Characters of 7-point text per inch of figure width, and the height of one such line.
+FOOTER_CHARS_PER_INCH = 17
+FOOTER_LINE_INCHES = 0.125
+
+
+def _add_footer(fig, text: str) -> float:
+    """Write ``text`` under the map, wrapped to its width, growing the figure to make room.
+
+    Returns:
+        The fraction of the (new) figure height the text takes.
+    """
+    if not text:
+        return 0.0
+    import textwrap
+
+    width, height = fig.get_size_inches()
+    lines = [line for paragraph in text.split("\n")
+             for line in textwrap.wrap(paragraph, width=max(int(width * FOOTER_CHARS_PER_INCH), 40))]
+    extra = FOOTER_LINE_INCHES * len(lines) + 0.15
+    fig.set_figheight(height + extra)
+    fig.text(0.01, 0.01, "\n".join(lines), fontsize=7, color="#555555", ha="left", va="bottom",
+             linespacing=1.3)
+    return extra / (height + extra)
 
 
 def _small_label(lang: str) -> str:
