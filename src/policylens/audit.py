@@ -25,7 +25,7 @@ from policylens import vocab
 
 __all__ = [
     "EVIDENCE_ROLES", "SUPPLIER_ROLES", "SEED_PREFIX", "UNKNOWN_KIND",
-    "figure_source_kinds", "claims_by_verdict_and_source_kind",
+    "figure_source_kinds", "figure_evidence_base", "claims_by_verdict_and_source_kind",
     "figures_by_support_status_and_source_kind", "figures_resting_on_claim_only_sources",
     "disputed_figures", "dispute_ranges", "seed_claims", "seed_claims_by_verdict",
     "exported_deployments", "deployments_by_vendor_and_recipient", "cited_source_ids",
@@ -78,6 +78,30 @@ def _ordered_crosstab(index: pd.Series, columns: pd.Series, index_order, column_
     cols = [c for c in column_order if c in table.columns]
     cols += [c for c in table.columns if c not in column_order]
     return table.reindex(index=rows, columns=cols, fill_value=0)
+
+
+def figure_evidence_base(figures: pd.DataFrame, citations: pd.DataFrame,
+                         sources: pd.DataFrame) -> pd.DataFrame:
+    """What each figure rests on: ``figure_id``, ``support_status`` and ``evidence_base``.
+
+    ``evidence_base`` is ``independent`` when every evidence source is of a kind that can support
+    a fact on its own, ``claim_only`` when every one is partisan, opinion, vendor, low quality or
+    a mirror, ``mixed`` when there are both, and ``none`` when the figure cites no evidence.
+    """
+    kinds = figure_source_kinds(figures, citations, sources)
+    has_source = kinds["source_id"].notna()
+    claim_only = kinds["source_kind"].isin(vocab.CLAIM_ONLY_SOURCE_KINDS)
+    flags = (kinds.assign(n=has_source, c=has_source & claim_only)
+             .groupby("figure_id").agg(n=("n", "sum"), c=("c", "sum")))
+    base = pd.Series("mixed", index=flags.index)
+    base[flags["c"] == 0] = "independent"
+    base[(flags["c"] == flags["n"]) & (flags["n"] > 0)] = "claim_only"
+    base[flags["n"] == 0] = "none"
+    status = pd.DataFrame({"figure_id": _str(figures["figure_id"]),
+                           "support_status": _str(figures["support_status"])})
+    out = status.merge(base.rename("evidence_base").reset_index(), on="figure_id", how="left",
+                       validate="1:1")
+    return out.sort_values("figure_id", ignore_index=True)
 
 
 def claims_by_verdict_and_source_kind(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
@@ -133,6 +157,10 @@ def figures_resting_on_claim_only_sources(figures: pd.DataFrame, citations: pd.D
     """
     claim_only = set(claim_only_kinds)
     kinds = figure_source_kinds(figures, citations, sources).dropna(subset=["source_id"])
+    out_cols = ["figure_id", "deployment_id", "metric", "value", "value_upper", "unit", "figure_basis",
+                "support_status", "source_count", "source_kinds", "source_ids", "single_source"]
+    if kinds.empty:
+        return pd.DataFrame(columns=out_cols)
     grouped = kinds.groupby("figure_id").agg(
         source_count=("source_id", "nunique"),
         all_claim_only=("source_kind", lambda k: set(k) <= claim_only),

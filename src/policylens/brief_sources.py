@@ -1,0 +1,54 @@
+"""The sources list that closes a brief, built from the source ids its tables and charts cite.
+
+``report.sources`` takes ``{source_id, text, url}`` items; :func:`source_items` writes each
+source as "Author, Publisher, "Title", date (kind)" for the brief's language, sorted by
+publisher and date. An id the sources table does not know is listed as such, never dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from policylens import i18n
+
+__all__ = ["source_items"]
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) and value else ""
+
+
+def source_items(source_ids: Iterable[str], sources: pd.DataFrame, lang: str) -> list[dict]:
+    """Entries for ``report.sources``, one per distinct source id.
+
+    Args:
+        source_ids: ids of the sources the brief cites (duplicates are fine).
+        sources: the ``sources`` table.
+        lang: ``en`` or ``fr`` (dates and source-kind labels).
+
+    Returns:
+        ``[{"source_id", "text", "url"}]``; ``url`` is the page's address, else its archive
+        snapshot, else None.
+    """
+    t = i18n.translator(lang)
+    ids = {str(s) for s in source_ids if isinstance(s, str) and s}
+    table = sources[sources["source_id"].astype("object").isin(ids)].copy()
+    table["_publisher"] = table["publisher_name"].astype("object").astype(str).str.casefold()
+    table = table.sort_values(["_publisher", "published_date_earliest", "source_id"], na_position="last")
+    items = []
+    for row in table.itertuples(index=False):
+        author = _text(row.author_name)
+        pieces = [f"{author}, {row.publisher_name}" if author else str(row.publisher_name),
+                  f"\u201c{row.source_title}\u201d"]
+        date = t.partial_date(_text(row.published_date))
+        if date:
+            pieces.append(date)
+        text = ", ".join(pieces) + f" ({t.label('source_kind', row.source_kind)})"
+        url = _text(row.url) or _text(row.archive_url) or None
+        items.append({"source_id": str(row.source_id), "text": text, "url": url})
+    missing = sorted(ids - set(table["source_id"].astype("object")))
+    items += [{"source_id": sid, "text": t("Source not found in the sources table"), "url": None}
+              for sid in missing]
+    return items
