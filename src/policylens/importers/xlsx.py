@@ -33,6 +33,15 @@ MAX_ENTRIES = 10_000
 RATIO_MIN_BYTES = 1024 * 1024
 
 
+def _why(exc: BaseException) -> str:
+    # openpyxl wraps the parser's error (e.g. defusedxml's EntitiesForbidden) in a generic one.
+    root = exc
+    while root.__cause__ is not None or root.__context__ is not None:
+        root = root.__cause__ or root.__context__
+    text = f"{type(exc).__name__}: {exc}".splitlines()[0]
+    return text if root is exc else f"{text} (cause: {type(root).__name__}: {root})"
+
+
 def require_defusedxml() -> None:
     """Raise unless openpyxl will parse XML through defusedxml."""
     from openpyxl.xml import DEFUSEDXML
@@ -77,15 +86,19 @@ def precheck_zip(path: Path, *, max_total: int = MAX_TOTAL_BYTES, max_ratio: flo
                             f"(limit {max_ratio}:1)")
         if problems:
             raise ImportInputError(problems)
-        # Declared sizes can lie; read each entry with a bound to check the real size.
+        # Declared sizes can lie; read each entry with a bound to check the real size and its CRC.
         for info in infos:
             read = 0
-            with archive.open(info) as member:
-                while chunk := member.read(1024 * 1024):
-                    read += len(chunk)
-                    if read > info.file_size or read > max_total:
-                        raise ImportInputError([f"{name}: entry {info.filename!r} unpacks to more than the "
-                                                f"{info.file_size} bytes it declares"])
+            try:
+                with archive.open(info) as member:
+                    while chunk := member.read(1024 * 1024):
+                        read += len(chunk)
+                        if read > info.file_size or read > max_total:
+                            raise ImportInputError([f"{name}: entry {info.filename!r} unpacks to more than the "
+                                                    f"{info.file_size} bytes it declares"])
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+                raise ImportInputError([f"{name}: entry {info.filename!r} is corrupt or does not match its "
+                                        f"declared size ({info.file_size} bytes): {exc}"]) from exc
 
 
 def cell_text(value) -> str:
@@ -133,8 +146,7 @@ def read_sheet(path: Path, sheet: str | None = None, header_row: int = 1) -> She
         values_book = load_workbook(path, read_only=True, data_only=True)
         formula_book = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl, zipfile and defusedxml raise many types; all mean "cannot read"
-        raise ImportInputError([f"{path.name}: the workbook could not be read safely: "
-                                f"{type(exc).__name__}: {exc}"]) from exc
+        raise ImportInputError([f"{path.name}: the workbook could not be read safely: {_why(exc)}"]) from exc
     try:
         names = values_book.sheetnames
         chosen = sheet or names[0]
@@ -168,7 +180,7 @@ def read_sheet(path: Path, sheet: str | None = None, header_row: int = 1) -> She
             raise
         except Exception as exc:
             raise ImportInputError([f"{path.name}: the worksheet {chosen!r} could not be read safely: "
-                                    f"{type(exc).__name__}: {exc}"]) from exc
+                                    f"{_why(exc)}"]) from exc
     finally:
         values_book.close()
         formula_book.close()
