@@ -34,12 +34,14 @@ LABELS = {
            "index_intro": "Toutes les notes produites à partir des données vérifiées."},
 }
 # Tags and attributes the brief body may contain after sanitising; everything else is dropped.
-HTML_TAGS = {"a", "aside", "caption", "dd", "div", "dl", "dt", "em", "figcaption", "figure",
+HTML_TAGS = {"a", "aside", "br", "caption", "dd", "div", "dl", "dt", "em", "figcaption", "figure",
              "footer", "h1", "h2", "h3", "h4", "header", "img", "li", "main", "nav", "ol", "p",
              "section", "span", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
              "code", "small"}
 HTML_ATTRS = {"*": {"class"}, "a": {"href"}, "img": {"src", "alt"}, "th": {"scope"}}
 _IMG_PREFIX = "data:image/svg+xml;base64,"
+TEXT_WIDTH_PT = 595.28 - 2 * 56.69  # A4 minus the 20 mm side margins of brief.typ
+SHORT_TABLE_ROWS = 30
 _BODY = re.compile(r"<!--pl-body-->(.*)<!--/pl-body-->", re.S)
 
 
@@ -188,9 +190,20 @@ def typst_str(text: Any) -> str:
     return f'"{s}"'
 
 
+def svg_width_pt(svg: str) -> float | None:
+    """The width an SVG declares, in points (matplotlib writes ``width="504pt"``)."""
+    match = re.search(r'<svg[^>]*\swidth="([\d.]+)(pt|px)?"', svg)
+    if not match:
+        return None
+    return float(match[1]) * (0.75 if match[2] == "px" else 1.0)
+
+
 def _typ_figure(block: dict, name: str) -> str:
     alt = block.get("alt") or block.get("caption") or ""
-    return (f'#figure(image({typst_str(name)}, width: 100%, alt: {typst_str(alt)}), '
+    # Natural size, shrunk to the text width when wider: fonts keep the size the figure chose.
+    natural = svg_width_pt(block["svg"])
+    width = f"{min(natural, TEXT_WIDTH_PT):.1f}pt" if natural else "100%"
+    return (f'#figure(image({typst_str(name)}, width: {width}, alt: {typst_str(alt)}), '
             f'caption: {typst_str(block["caption"])})\n'
             + (f'#source-line({typst_str(block["source_line"])})\n' if block.get("source_line")
                else ""))
@@ -200,10 +213,14 @@ def _typ_table(block: dict) -> str:
     n = max(len(block["columns"]), 1)
     head = ", ".join(typst_str(c) for c in block["columns"])
     cells = ",\n  ".join(", ".join(typst_str(v) for v in row) for row in block["rows"])
-    return (f"#figure(kind: table, caption: {typst_str(block['caption'])},\n"
-            f" table(columns: {n}, table.header({head}),\n  {cells}))\n"
-            + (f'#source-line({typst_str(block["source_line"])})\n' if block.get("source_line")
-               else ""))
+    source = (f'#source-line({typst_str(block["source_line"])})' if block.get("source_line")
+              else "")
+    # A short table moves to the next page whole, caption and source line with it; a long one
+    # breaks across pages and repeats its header row.
+    breakable = "true" if len(block["rows"]) > SHORT_TABLE_ROWS else "false"
+    return (f"#block(breakable: {breakable}, width: 100%)[\n"
+            f"#figure(kind: table, caption: {typst_str(block['caption'])},\n"
+            f" table(columns: {n}, table.header({head}),\n  {cells}))\n{source}]\n")
 
 
 def _typ_sources(block: dict) -> str:
