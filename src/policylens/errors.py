@@ -81,6 +81,11 @@ def shorten(value: object, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# Fuzzy matching costs O(choices) per issue; past this many choices a report of thousands of
+# dangling ids would turn quadratic, so only the exact case-insensitive hint is offered.
+MAX_FUZZY_CHOICES = 2000
+
+
 def did_you_mean(value: str, choices: Iterable[str], aliases: dict[str, str] | None = None) -> str:
     """A ``did you mean`` hint for a near miss, or an empty string."""
     if aliases and value in aliases:
@@ -88,6 +93,8 @@ def did_you_mean(value: str, choices: Iterable[str], aliases: dict[str, str] | N
     lowered = {c.lower(): c for c in choices}
     if isinstance(value, str) and value.lower() in lowered:
         return f" (did you mean {lowered[value.lower()]!r}?)"
+    if len(lowered) > MAX_FUZZY_CHOICES:
+        return ""
     close = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.75)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

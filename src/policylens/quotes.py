@@ -26,9 +26,11 @@ _SPACE = re.compile(r"\s+")
 
 def normalise_text(text: str) -> str:
     """Text as compared: NFC, straight quotes, single spaces, no space just inside French guillemets."""
-    text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
-    text = _SPACE.sub(" ", text)
-    return re.sub(r'" ?(.*?) ?"', r'"\1"', text).strip()
+    text = _SPACE.sub(" ", unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u202f", " "))
+    # Guillemets carry a space inside them in French typography; drop it before they become
+    # straight quotes, so « mot » and "mot" compare equal without pairing quotes across the text.
+    text = text.replace("« ", "«").replace(" »", "»").replace("‹ ", "‹").replace(" ›", "›")
+    return _SPACE.sub(" ", text.translate(_TRANSLATE)).strip()
 
 
 def archive_index(folder: Path) -> dict[str, Path]:

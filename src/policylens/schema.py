@@ -11,6 +11,7 @@ names per table with keys and foreign keys (PUDL's ``RESOURCE_METADATA`` shape).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from policylens import vocab
 
@@ -354,6 +355,7 @@ def columns(table: str) -> tuple[str, ...]:
     return TABLES[table].fields
 
 
+@cache
 def curated_keys(table: str) -> tuple[str, ...]:
     """YAML keys a curator may write for a record of ``table`` (non-derived columns)."""
     t = TABLES[table]
@@ -363,9 +365,10 @@ def curated_keys(table: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
+@cache
 def nested_tables(parent: str) -> dict[str, str]:
     """YAML key -> child table for the lists nested under a ``parent`` record."""
-    return {t.nested_as: t.name for t in TABLES.values() if t.parent == parent and t.nested_as}
+    return {t.nested_as: t.name for t in TABLES.values() if t.parent == parent and t.nested_as}  # callers must not mutate
 
 
 def vocabulary_of(field_name: str) -> vocab.Vocabulary | None:
