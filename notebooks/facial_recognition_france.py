@@ -142,8 +142,8 @@ else:
 # %%
 if not deployments.empty:
     R.heading(t("Legal timeline"))
-    lanes = compare.timeline_rows(deployments, data.citations,
-                                  label=lambda r: lane_of[r["deployment_id"]])
+    lanes = compare.timeline_rows(deployments, data.citations, label=lambda r: lane_of[r["deployment_id"]],
+                                  events=data.events)
     marked = compare.timeline_events(events, data.citations, ids, LEGAL_TYPES + CONTEXT_TYPES)
     if legal.empty:
         R.note(t("No regulator or court action is recorded for these deployments."))

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from policylens import i18n
+from policylens.i18n_evidence import translator
 
 __all__ = ["source_items"]
 
@@ -32,7 +32,7 @@ def source_items(source_ids: Iterable[str], sources: pd.DataFrame, lang: str) ->
         ``[{"source_id", "text", "url"}]``; ``url`` is the page's address, else its archive
         snapshot, else None.
     """
-    t = i18n.translator(lang)
+    t = translator(lang)
     ids = {str(s) for s in source_ids if isinstance(s, str) and s}
     table = sources[sources["source_id"].astype("object").isin(ids)].copy()
     table["_publisher"] = table["publisher_name"].astype("object").astype(str).str.casefold()
@@ -41,7 +41,7 @@ def source_items(source_ids: Iterable[str], sources: pd.DataFrame, lang: str) ->
     for row in table.itertuples(index=False):
         author = _text(row.author_name)
         pieces = [f"{author}, {row.publisher_name}" if author else str(row.publisher_name),
-                  f"\u201c{row.source_title}\u201d"]
+                  t("\u201c{title}\u201d", title=row.source_title)]
         date = t.partial_date(_text(row.published_date))
         if date:
             pieces.append(date)
