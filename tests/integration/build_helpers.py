@@ -10,9 +10,12 @@ from pathlib import Path
 
 import psutil
 
+from policylens.build.plan import code_hash
+
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "build"
 EPOCH = "1764115200"  # 2025-11-26
+CODE_SHA256 = code_hash()
 
 
 def build(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -20,7 +23,9 @@ def build(*args: str, env: dict | None = None, timeout: float = 120) -> subproce
     full_env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONHASHSEED": "0",
                 "COLUMNS": "200",
                 # a fixed data version, whatever happens to data/curated meanwhile
-                "POLICYLENS_CURATED_DIR": str(FIXTURES / "curated"), **(env or {})}
+                "POLICYLENS_CURATED_DIR": str(FIXTURES / "curated"),
+                # the code part of the input hash pinned to this test session's code
+                "POLICYLENS_CODE_SHA256": CODE_SHA256, **(env or {})}
     return subprocess.run([sys.executable, "-m", "policylens", "build", *args], cwd=REPO,
                           env=full_env, capture_output=True, text=True, timeout=timeout)
 
