@@ -49,12 +49,15 @@ def _values(value: Any) -> list[str]:
 def _by_column(column: str) -> Callable[[pd.DataFrame, Any, Any], pd.Series]:
     def keep(deployments: pd.DataFrame, value: Any, data: Any) -> pd.Series:
         return deployments[column].astype("string").isin(_values(value))
+
     return keep
 
 
 def _by_organisation(deployments: pd.DataFrame, value: Any, data: Any) -> pd.Series:
     roles = data.tables["deployment_organisations"]
-    ids = set(roles.loc[roles["organisation_id"].astype("string").isin(_values(value)), "deployment_id"])
+    ids = set(
+        roles.loc[roles["organisation_id"].astype("string").isin(_values(value)), "deployment_id"]
+    )
     return deployments["deployment_id"].isin(ids)
 
 
@@ -66,7 +69,9 @@ def _date_bound(value: Any, last: bool) -> str | None:
     if len(text) == 4:
         return f"{text}-12-31" if last else f"{text}-01-01"
     if len(text) == 7:
-        return f"{text}-31" if last else f"{text}-01"  # string order: 2020-02-31 sorts after any Feb day
+        return (
+            f"{text}-31" if last else f"{text}-01"
+        )  # string order: 2020-02-31 sorts after any Feb day
     return text
 
 
@@ -74,14 +79,20 @@ def _since(deployments: pd.DataFrame, value: Any, data: Any) -> pd.Series:
     # Still running on or after the bound; no documented end counts as still running.
     bound = _date_bound(value, last=False)
     end = deployments["end_date_latest"].astype("string").str[:10]
-    return pd.Series(True, index=deployments.index) if bound is None else end.isna() | (end >= bound)
+    return (
+        pd.Series(True, index=deployments.index) if bound is None else end.isna() | (end >= bound)
+    )
 
 
 def _until(deployments: pd.DataFrame, value: Any, data: Any) -> pd.Series:
     # Started on or before the bound; an unknown start is kept rather than silently dropped.
     bound = _date_bound(value, last=True)
     start = deployments["start_date_earliest"].astype("string").str[:10]
-    return pd.Series(True, index=deployments.index) if bound is None else start.isna() | (start <= bound)
+    return (
+        pd.Series(True, index=deployments.index)
+        if bound is None
+        else start.isna() | (start <= bound)
+    )
 
 
 # Brief parameter name -> which deployments it keeps. Parameters not listed (lang, display
@@ -125,8 +136,11 @@ def cited_records(deployment_ids: Iterable[str], data: Any) -> set[str]:
     """Ids of the deployments, their events, figures and roles: the records that cite sources."""
     ids = {str(d) for d in deployment_ids}
     records = set(ids)
-    for table, key in (("events", "event_id"), ("figures", "figure_id"),
-                       ("deployment_organisations", "role_id")):
+    for table, key in (
+        ("events", "event_id"),
+        ("figures", "figure_id"),
+        ("deployment_organisations", "role_id"),
+    ):
         df = data.tables[table]
         records |= {str(v) for v in df.loc[df["deployment_id"].astype(str).isin(ids), key]}
     return records
@@ -158,7 +172,10 @@ def records_for_brief(notebook: str, params: Mapping[str, Any] | None, data: Any
         import importlib
 
         module, _, function = BRIEF_SCOPES[notebook].partition(":")
-        return {str(i) for i in getattr(importlib.import_module(module), function)(dict(params or {}), data)}
+        return {
+            str(i)
+            for i in getattr(importlib.import_module(module), function)(dict(params or {}), data)
+        }
     records = cited_records(deployments_for_brief(notebook, params, data), data)
     if notebook in WHOLE_DATASET_NOTEBOOKS:
         records |= {str(c) for c in data.tables["claims"]["claim_id"]}
@@ -192,7 +209,9 @@ def source_records(source_ids: Iterable[str], data: Any) -> list[dict[str, str]]
         KeyError: naming the ids that are not in the sources table.
     """
     sources = data.tables["sources"]
-    rows = {str(r["source_id"]): {k: _text(v) for k, v in r.items()} for r in sources.to_dict("records")}
+    rows = {
+        str(r["source_id"]): {k: _text(v) for k, v in r.items()} for r in sources.to_dict("records")
+    }
     ids = list(dict.fromkeys(source_ids))
     missing = [i for i in ids if i not in rows]
     if missing:
@@ -214,8 +233,10 @@ def reference_text(source: Mapping[str, str]) -> str:
 
 def source_items(source_ids: Iterable[str], data: Any) -> list[dict[str, str]]:
     """``{"source_id", "text", "url"}`` items for ``policylens.report.sources``."""
-    return [{"source_id": s["source_id"], "text": reference_text(s), "url": s.get("url", "")}
-            for s in source_records(source_ids, data)]
+    return [
+        {"source_id": s["source_id"], "text": reference_text(s), "url": s.get("url", "")}
+        for s in source_records(source_ids, data)
+    ]
 
 
 def _date_parts(text: str) -> tuple[list[int], bool]:
@@ -227,14 +248,23 @@ def _date_parts(text: str) -> tuple[list[int], bool]:
 
 # --- CSL-JSON ---------------------------------------------------------------------------------
 
-CSL_TYPES = {"major_media": "article-newspaper", "state_media": "article-newspaper", "court": "legal_case",
-             "official": "document", "regulator": "document", "reference": "entry-encyclopedia"}
+CSL_TYPES = {
+    "major_media": "article-newspaper",
+    "state_media": "article-newspaper",
+    "court": "legal_case",
+    "official": "document",
+    "regulator": "document",
+    "reference": "entry-encyclopedia",
+}
 
 
 def csl_item(source: Mapping[str, str]) -> dict[str, Any]:
     """A CSL-JSON item for one source."""
-    item: dict[str, Any] = {"id": source["source_id"], "type": CSL_TYPES.get(source.get("source_kind", ""), "webpage"),
-                            "title": source.get("source_title", "")}
+    item: dict[str, Any] = {
+        "id": source["source_id"],
+        "type": CSL_TYPES.get(source.get("source_kind", ""), "webpage"),
+        "title": source.get("source_title", ""),
+    }
     publisher = source.get("publisher_name", "")
     if item["type"] == "article-newspaper":
         item["container-title"] = publisher
@@ -263,8 +293,18 @@ def to_csl_json(sources: list[Mapping[str, str]]) -> str:
 
 # --- BibTeX -----------------------------------------------------------------------------------
 
-_LATEX_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "#": r"\#",
-                   "$": r"\$", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "#": r"\#",
+    "$": r"\$",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
 
 
 def latex_escape(text: str) -> str:
@@ -274,8 +314,11 @@ def latex_escape(text: str) -> str:
 
 def bibtex_fields(source: Mapping[str, str]) -> dict[str, str]:
     """BibTeX/biblatex fields of one ``@misc`` entry (values LaTeX-escaped, unbraced)."""
-    fields = {"title": source.get("source_title", ""), "howpublished": source.get("publisher_name", ""),
-              "publisher": source.get("publisher_name", "")}
+    fields = {
+        "title": source.get("source_title", ""),
+        "howpublished": source.get("publisher_name", ""),
+        "publisher": source.get("publisher_name", ""),
+    }
     if source.get("author_name"):
         # Credited as written; braces keep BibTeX from splitting or reordering the name.
         fields["author"] = "{" + latex_escape(source["author_name"]) + "}"
@@ -314,14 +357,22 @@ def to_bibtex(sources: list[Mapping[str, str]]) -> str:
 
 # --- RIS --------------------------------------------------------------------------------------
 
-RIS_TYPES = {"major_media": "NEWS", "state_media": "NEWS", "court": "CASE", "official": "GOVDOC",
-             "regulator": "GOVDOC"}
+RIS_TYPES = {
+    "major_media": "NEWS",
+    "state_media": "NEWS",
+    "court": "CASE",
+    "official": "GOVDOC",
+    "regulator": "GOVDOC",
+}
 
 
 def ris_record(source: Mapping[str, str]) -> dict[str, Any]:
     """A rispy record for one source."""
-    record: dict[str, Any] = {"type_of_reference": RIS_TYPES.get(source.get("source_kind", ""), "ELEC"),
-                              "id": source["source_id"], "title": source.get("source_title", "")}
+    record: dict[str, Any] = {
+        "type_of_reference": RIS_TYPES.get(source.get("source_kind", ""), "ELEC"),
+        "id": source["source_id"],
+        "title": source.get("source_title", ""),
+    }
     if source.get("publisher_name"):
         record["publisher"] = source["publisher_name"]
     if source.get("author_name"):

@@ -36,8 +36,12 @@ class PackageError(Exception):
 
 def ignored_columns() -> frozenset[str]:
     """Columns that never make a record "changed": provenance and partial-date derivations."""
-    derived_dates = {c for f in schema.FIELDS.values() if f.type == "partial_date"
-                     for c in schema.partial_date_columns(f.name)}
+    derived_dates = {
+        c
+        for f in schema.FIELDS.values()
+        if f.type == "partial_date"
+        for c in schema.partial_date_columns(f.name)
+    }
     return frozenset(schema.PROVENANCE) | frozenset(derived_dates)
 
 
@@ -59,7 +63,9 @@ def read_package(folder: str | Path) -> Package:
     folder = Path(folder)
     descriptor_path = folder / "datapackage.json"
     if not descriptor_path.is_file():
-        raise PackageError(f"{descriptor_path}: not found; expected a folder written by `policylens export`")
+        raise PackageError(
+            f"{descriptor_path}: not found; expected a folder written by `policylens export`"
+        )
     try:
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -109,8 +115,14 @@ class TableDiff:
     @property
     def is_empty(self) -> bool:
         """True when nothing changed."""
-        return not (self.added or self.removed or self.retracted or self.changed
-                    or self.columns_added or self.columns_removed)
+        return not (
+            self.added
+            or self.removed
+            or self.retracted
+            or self.changed
+            or self.columns_added
+            or self.columns_removed
+        )
 
 
 @dataclass
@@ -150,11 +162,15 @@ def table_diff(table: str, old: pd.DataFrame, new: pd.DataFrame) -> TableDiff:
     """Records added, removed, retracted and changed between two versions of one table."""
     key = schema.TABLES[table].primary_key
     ignored = ignored_columns()
-    compared = [c for c in dict.fromkeys([*old.columns, *new.columns]) if c not in ignored and c != key]
+    compared = [
+        c for c in dict.fromkeys([*old.columns, *new.columns]) if c not in ignored and c != key
+    ]
     before, after = _indexed(old, key), _indexed(new, key)
-    out = TableDiff(table,
-                    columns_added=sorted(set(new.columns) - set(old.columns)),
-                    columns_removed=sorted(set(old.columns) - set(new.columns)))
+    out = TableDiff(
+        table,
+        columns_added=sorted(set(new.columns) - set(old.columns)),
+        columns_removed=sorted(set(old.columns) - set(new.columns)),
+    )
     out.added = sorted(set(after) - set(before))
     out.removed = sorted(set(before) - set(after))
     for rid in sorted(set(before) & set(after)):
@@ -164,8 +180,14 @@ def table_diff(table: str, old: pd.DataFrame, new: pd.DataFrame) -> TableDiff:
             continue
         fields = [c for c in compared if a.get(c, "") != b.get(c, "")]
         if fields:
-            out.changed.append(RecordChange(rid, fields, {c: a.get(c, "") for c in fields},
-                                            {c: b.get(c, "") for c in fields}))
+            out.changed.append(
+                RecordChange(
+                    rid,
+                    fields,
+                    {c: a.get(c, "") for c in fields},
+                    {c: b.get(c, "") for c in fields},
+                )
+            )
         else:
             out.unchanged += 1
     return out
@@ -178,8 +200,14 @@ def figure_changes(old: pd.DataFrame, new: pd.DataFrame) -> list[FigureChange]:
     for fid in sorted(set(before) & set(after)):
         a, b = before[fid], after[fid]
         if any(a.get(c, "") != b.get(c, "") for c in FIGURE_FIELDS):
-            out.append(FigureChange(fid, b.get("deployment_id", ""), {c: a.get(c, "") for c in FIGURE_FIELDS},
-                                    {c: b.get(c, "") for c in FIGURE_FIELDS}))
+            out.append(
+                FigureChange(
+                    fid,
+                    b.get("deployment_id", ""),
+                    {c: a.get(c, "") for c in FIGURE_FIELDS},
+                    {c: b.get(c, "") for c in FIGURE_FIELDS},
+                )
+            )
     return out
 
 
@@ -189,10 +217,13 @@ def _empty(table: str) -> pd.DataFrame:
 
 def diff_packages(old: Package, new: Package) -> PackageDiff:
     """Compare every table of ``old`` and ``new``; a table missing on one side counts as empty."""
-    tables = [table_diff(name, old.tables.get(name, _empty(name)), new.tables.get(name, _empty(name)))
-              for name in schema.TABLES]
-    figures = figure_changes(old.tables.get("figures", _empty("figures")),
-                             new.tables.get("figures", _empty("figures")))
+    tables = [
+        table_diff(name, old.tables.get(name, _empty(name)), new.tables.get(name, _empty(name)))
+        for name in schema.TABLES
+    ]
+    figures = figure_changes(
+        old.tables.get("figures", _empty("figures")), new.tables.get("figures", _empty("figures"))
+    )
     return PackageDiff(old.version, new.version, tables, figures)
 
 
@@ -241,8 +272,12 @@ def _table_section(t: TableDiff) -> list[str]:
         if len(t.changed) > MAX_LISTED:
             lines.append(f"  - … and {len(t.changed) - MAX_LISTED} more")
     if t.columns_added or t.columns_removed:
-        lines.append("- Columns added: " + (", ".join(map(_code, t.columns_added)) or "none")
-                     + "; removed: " + (", ".join(map(_code, t.columns_removed)) or "none"))
+        lines.append(
+            "- Columns added: "
+            + (", ".join(map(_code, t.columns_added)) or "none")
+            + "; removed: "
+            + (", ".join(map(_code, t.columns_removed)) or "none")
+        )
     return lines + [""]
 
 
@@ -254,20 +289,35 @@ def _figure_cell(old: str, new: str) -> str:
 
 def render_markdown(d: PackageDiff) -> str:
     """The diff as Markdown for a pull-request comment or a job summary."""
-    lines = [f"## Data changes: {md_escape(d.old_version) or '?'} → {md_escape(d.new_version) or '?'}", ""]
+    lines = [
+        f"## Data changes: {md_escape(d.old_version) or '?'} → {md_escape(d.new_version) or '?'}",
+        "",
+    ]
     if d.is_empty:
         return "\n".join(lines + ["No record was added, changed, retracted or removed.", ""])
-    lines += ["| table | added | changed | retracted | removed | unchanged |", "|---|--:|--:|--:|--:|--:|"]
+    lines += [
+        "| table | added | changed | retracted | removed | unchanged |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
     for t in d.tables:
-        lines.append(f"| `{t.table}` | {len(t.added)} | {len(t.changed)} | {len(t.retracted)} | "
-                     f"{len(t.removed)} | {t.unchanged} |")
+        lines.append(
+            f"| `{t.table}` | {len(t.added)} | {len(t.changed)} | {len(t.retracted)} | "
+            f"{len(t.removed)} | {t.unchanged} |"
+        )
     lines.append("")
     if d.figures:
-        lines += ["### Figures whose value or support status changed", "",
-                  "| figure | deployment | value | upper value | support status |", "|---|---|---|---|---|"]
+        lines += [
+            "### Figures whose value or support status changed",
+            "",
+            "| figure | deployment | value | upper value | support status |",
+            "|---|---|---|---|---|",
+        ]
         for f in d.figures[:MAX_LISTED]:
-            lines.append(f"| {_code(f.figure_id)} | {_code(f.deployment_id)} | "
-                         + " | ".join(_figure_cell(f.old[c], f.new[c]) for c in FIGURE_FIELDS) + " |")
+            lines.append(
+                f"| {_code(f.figure_id)} | {_code(f.deployment_id)} | "
+                + " | ".join(_figure_cell(f.old[c], f.new[c]) for c in FIGURE_FIELDS)
+                + " |"
+            )
         if len(d.figures) > MAX_LISTED:
             lines.append(f"\n… and {len(d.figures) - MAX_LISTED} more figures.")
         lines.append("")

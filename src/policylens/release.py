@@ -32,7 +32,9 @@ import pandas as pd
 from policylens import schema
 from policylens.package import package_files
 
-VERSION_RE = re.compile(r"^(?P<year>\d{4})\.(?P<month>\d{2})\.(?P<day>\d{2})(?:\.(?P<n>[1-9]\d{0,2}))?$")
+VERSION_RE = re.compile(
+    r"^(?P<year>\d{4})\.(?P<month>\d{2})\.(?P<day>\d{2})(?:\.(?P<n>[1-9]\d{0,2}))?$"
+)
 # ZIP stores local times from 1980 on; earlier SOURCE_DATE_EPOCH values are clamped to it.
 ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
 FILE_MODE = 0o100644  # regular file, rw-r--r--
@@ -50,13 +52,17 @@ def parse_version(version: str) -> tuple[int, ...]:
     """
     match = VERSION_RE.match(version or "")
     if not match:
-        raise ReleaseError(f"version {version!r}: expected YYYY.MM.DD or YYYY.MM.DD.N "
-                           "(e.g. 2026.11.26, or 2026.11.26.1 for a second release that day)")
+        raise ReleaseError(
+            f"version {version!r}: expected YYYY.MM.DD or YYYY.MM.DD.N "
+            "(e.g. 2026.11.26, or 2026.11.26.1 for a second release that day)"
+        )
     year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
     try:
         date(year, month, day)
     except ValueError as exc:
-        raise ReleaseError(f"version {version!r}: {year:04d}-{month:02d}-{day:02d} is not a date ({exc})") from None
+        raise ReleaseError(
+            f"version {version!r}: {year:04d}-{month:02d}-{day:02d} is not a date ({exc})"
+        ) from None
     return year, month, day, int(match["n"] or 0)
 
 
@@ -84,8 +90,10 @@ class Section:
 def changelog_sections(text: str) -> list[Section]:
     """The level-2 sections of a changelog, in file order."""
     starts = [m.start() for m in _SECTION.finditer(text)] + [len(text)]
-    return [Section(_SECTION.match(text, a)["title"], text[a:b].rstrip() + "\n")
-            for a, b in zip(starts, starts[1:], strict=False)]
+    return [
+        Section(_SECTION.match(text, a)["title"], text[a:b].rstrip() + "\n")
+        for a, b in zip(starts, starts[1:], strict=False)
+    ]
 
 
 def previous_release(text: str, version: str) -> str | None:
@@ -103,10 +111,17 @@ def changelog_excerpt(text: str, version: str) -> str:
     """
     current = parse_version(version)
     previous = previous_release(text, version)
-    kept = [s.text for s in changelog_sections(text)
-            if (s.version is None and s.title.lower() == "unreleased") or s.version == current]
+    kept = [
+        s.text
+        for s in changelog_sections(text)
+        if (s.version is None and s.title.lower() == "unreleased") or s.version == current
+    ]
     head = f"# Changes in policylens data {version}\n\n"
-    head += (f"Since release {previous}.\n\n" if previous else "First release: everything recorded so far.\n\n")
+    head += (
+        f"Since release {previous}.\n\n"
+        if previous
+        else "First release: everything recorded so far.\n\n"
+    )
     body = "\n".join(kept) if kept else "No change was recorded in data/CHANGELOG.md since then.\n"
     return head + body
 
@@ -115,7 +130,7 @@ def changelog_excerpt(text: str, version: str) -> str:
 
 
 def data_as_of(tables: dict[str, pd.DataFrame]) -> str | None:
-    """Latest date in the data (see module docstring), as ``YYYY-MM-DD``; None when there is none."""
+    """Latest date in the data (see module docstring) as ``YYYY-MM-DD``, or None."""
     found: list[str] = []
     for name, df in tables.items():
         for column in schema.TABLES[name].fields:
@@ -147,7 +162,7 @@ def build_time(as_of: str | None) -> datetime:
 
 
 def text_dates(df: pd.DataFrame) -> pd.DataFrame:
-    """Copy of ``df`` whose datetime columns are ``YYYY-MM-DD`` strings, as the codebook declares."""
+    """Copy of ``df`` with datetime columns as ``YYYY-MM-DD`` strings, as the codebook says."""
     cols = [c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])]
     return df.assign(**{c: df[c].dt.strftime("%Y-%m-%d").astype("string") for c in cols})
 
@@ -159,25 +174,42 @@ def sha256sums(files: dict[str, bytes]) -> bytes:
 
 def readme(version: str, as_of: str | None, data_version: str) -> str:
     """The README at the top of a release."""
-    return "\n".join([
-        f"# policylens data {version}", "",
-        f"Data as of {as_of or 'unknown'} (latest date in the data); content hash {data_version}.", "",
-        "* `*.csv` / `*.parquet`: the tidy tables; `datapackage.json`: their Frictionless descriptor;",
-        "* `codebook.md`: every table, column and code;",
-        "* `CHANGELOG.md`: what changed since the previous release;",
-        "* `CITATION.cff`: how to cite the data;",
-        "* `SHA256SUMS`: checksums; check with `sha256sum -c SHA256SUMS`.", "",
-        "Curated data licence: CC BY 4.0.", ""])
+    return "\n".join(
+        [
+            f"# policylens data {version}",
+            "",
+            f"Data as of {as_of or 'unknown'} (latest date in the data); "
+            f"content hash {data_version}.",
+            "",
+            "* `*.csv` / `*.parquet`: the tidy tables;",
+            "* `datapackage.json`: their Frictionless descriptor;",
+            "* `codebook.md`: every table, column and code;",
+            "* `CHANGELOG.md`: what changed since the previous release;",
+            "* `CITATION.cff`: how to cite the data;",
+            "* `SHA256SUMS`: checksums; check with `sha256sum -c SHA256SUMS`.",
+            "",
+            "Curated data licence: CC BY 4.0.",
+            "",
+        ]
+    )
 
 
-def release_files(tables: dict[str, pd.DataFrame], version: str, data_version: str, changelog: str,
-                  citation: bytes | None) -> tuple[dict[str, bytes], datetime, str | None]:
+def release_files(
+    tables: dict[str, pd.DataFrame],
+    version: str,
+    data_version: str,
+    changelog: str,
+    citation: bytes | None,
+) -> tuple[dict[str, bytes], datetime, str | None]:
     """Every file of the release (without its folder prefix), the build time and data-as-of date."""
     parse_version(version)
     as_of = data_as_of(tables)
     built = build_time(as_of)
-    extra = {"data_as_of": as_of, "data_version": data_version,
-             "created": built.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    extra = {
+        "data_as_of": as_of,
+        "data_version": data_version,
+        "created": built.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
     files = package_files({n: text_dates(df) for n, df in tables.items()}, version, extra)
     files["CHANGELOG.md"] = changelog_excerpt(changelog, version).encode("utf-8")
     files["README.md"] = readme(version, as_of, data_version).encode("utf-8")
@@ -232,8 +264,14 @@ class Release:
     files: tuple[str, ...]
 
 
-def make_release(tables: dict[str, pd.DataFrame], version: str, data_version: str, out_dir: Path,
-                 changelog: str, citation: bytes | None = None) -> Release:
+def make_release(
+    tables: dict[str, pd.DataFrame],
+    version: str,
+    data_version: str,
+    out_dir: Path,
+    changelog: str,
+    citation: bytes | None = None,
+) -> Release:
     """Write ``out_dir/policylens-data-VERSION.zip`` and return where and what.
 
     Raises:

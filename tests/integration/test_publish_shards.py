@@ -27,35 +27,60 @@ REPO = Path(__file__).resolve().parents[2]
 PUB = REPO / "tests" / "fixtures" / "publishing"
 MATRIX = PUB / "briefs.yaml"
 CURATED = PUB / "curated"
-BRIEFS = ["country_profile-CN.en", "country_profile-CN.fr", "country_profile-FR.en", "country_profile-FR.fr"]
+BRIEFS = [
+    "country_profile-CN.en",
+    "country_profile-CN.fr",
+    "country_profile-FR.en",
+    "country_profile-FR.fr",
+]
 
 
 def _build(code: Path, *args: str) -> subprocess.CompletedProcess:
     # ``code`` is a snapshot of src/ taken once: the manifest hashes the package's code, so an edit
     # to src/policylens between the single build and the shard builds must not count as a change.
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795651200", "PYTHONHASHSEED": "0",
-           "POLICYLENS_CURATED_DIR": str(CURATED), "POLICYLENS_ROOT": str(REPO),
-           "PYTHONPATH": os.pathsep.join([str(code), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
-    result = subprocess.run([sys.executable, "-m", "policylens", "build", *args], cwd=REPO, env=env,
-                            capture_output=True, text=True, timeout=240)
-    assert result.returncode == 0, (f"`policylens build {' '.join(args)}` exited {result.returncode}; "
-                                    f"the workflow runs exactly this command.\n{result.stderr[-3000:]}")
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": "1795651200",
+        "PYTHONHASHSEED": "0",
+        "POLICYLENS_CURATED_DIR": str(CURATED),
+        "POLICYLENS_ROOT": str(REPO),
+        "PYTHONPATH": os.pathsep.join([str(code), os.environ.get("PYTHONPATH", "")]).rstrip(
+            os.pathsep
+        ),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "policylens", "build", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert result.returncode == 0, (
+        f"`policylens build {' '.join(args)}` exited {result.returncode}; "
+        f"the workflow runs exactly this command.\n{result.stderr[-3000:]}"
+    )
     return result
 
 
 def _published(folder: Path) -> dict[str, str]:
     # The .build work folder (lock, failed notebooks) is not part of the site the workflow uploads.
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*"))
-            if p.is_file() and ".build" not in p.relative_to(folder).parts}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".build" not in p.relative_to(folder).parts
+    }
 
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("shards")
     code = root / "src"
-    shutil.copytree(REPO / "src" / "policylens", code / "policylens",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        REPO / "src" / "policylens",
+        code / "policylens",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     out = {"single": root / "single", "merged": root / "site"}
     _build(code, "--matrix", str(MATRIX), "--out", str(out["single"]))
     shards = [root / f"shard-{k}" for k in (1, 2, 3)]
@@ -82,15 +107,24 @@ def test_merged_shards_equal_a_single_build(builds):
     differing = [name for name in single if single[name] != merged[name]]
     details = ""
     if "manifest.json" in differing:
-        one, two = (json.loads((builds[k] / "manifest.json").read_text(encoding="utf-8")) for k in ("single", "merged"))
-        details = "\n".join(f"{b}: {_changed(one['briefs'].get(b), two['briefs'].get(b))}"
-                             for b in sorted(set(one["briefs"]) | set(two["briefs"])))
-    assert not differing, f"files that differ between the merged shards and a single build: {differing}\n{details}"
+        one, two = (
+            json.loads((builds[k] / "manifest.json").read_text(encoding="utf-8"))
+            for k in ("single", "merged")
+        )
+        details = "\n".join(
+            f"{b}: {_changed(one['briefs'].get(b), two['briefs'].get(b))}"
+            for b in sorted(set(one["briefs"]) | set(two["briefs"]))
+        )
+    assert not differing, (
+        f"files that differ between the merged shards and a single build: {differing}\n{details}"
+    )
 
 
 def _changed(a, b, path="") -> list[str]:
     if isinstance(a, dict) and isinstance(b, dict):
-        return [c for k in sorted(set(a) | set(b)) for c in _changed(a.get(k), b.get(k), f"{path}.{k}")]
+        return [
+            c for k in sorted(set(a) | set(b)) for c in _changed(a.get(k), b.get(k), f"{path}.{k}")
+        ]
     return [] if a == b else [f"{path}: {a!r} != {b!r}"]
 
 
@@ -98,7 +132,21 @@ def test_every_briefs_sources_section_matches_cite(builds, capsys):
     for brief in BRIEFS:
         html = (builds["merged"] / "briefs" / f"{brief}.html").read_text(encoding="utf-8")
         listed = re.findall(r'class="pl-source-id">\[([^\]]+)\]', html)
-        assert cli.main(["cite", "--data", str(CURATED), "--matrix", str(MATRIX), "--brief", brief,
-                         "--format", "csl-json"]) == 0
+        assert (
+            cli.main(
+                [
+                    "cite",
+                    "--data",
+                    str(CURATED),
+                    "--matrix",
+                    str(MATRIX),
+                    "--brief",
+                    brief,
+                    "--format",
+                    "csl-json",
+                ]
+            )
+            == 0
+        )
         cited = [item["id"] for item in json.loads(capsys.readouterr().out)]
         assert listed and listed == cited, brief

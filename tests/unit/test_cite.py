@@ -37,7 +37,9 @@ def test_deployment_sources_include_events_figures_and_roles(data):
     ids = set(citations.sources_for_deployment(NICE, data))
     cit = data.citations
     for table in ("deployments", "events", "figures", "deployment_organisations"):
-        of_table = cit[(cit["target_table"] == table) & cit["target_id"].astype(str).str.startswith(NICE)]
+        of_table = cit[
+            (cit["target_table"] == table) & cit["target_id"].astype(str).str.startswith(NICE)
+        ]
         assert not of_table.empty, table
         assert set(of_table["source_id"].astype(str)) <= ids, table
     assert "51cto-2020-02-jiankangma" not in ids
@@ -45,11 +47,16 @@ def test_deployment_sources_include_events_figures_and_roles(data):
 
 
 def test_brief_selection_follows_its_parameters(data):
-    assert citations.deployments_for_brief("country_profile", {"country": "FR", "lang": "fr"}, data) == [NICE]
-    assert citations.deployments_for_brief("comparative_timeline", {"countries": ["FR", "CN"], "start": "2020"},
-                                           data) == [CN]  # Nice ended in 2019
+    assert citations.deployments_for_brief(
+        "country_profile", {"country": "FR", "lang": "fr"}, data
+    ) == [NICE]
+    assert citations.deployments_for_brief(
+        "comparative_timeline", {"countries": ["FR", "CN"], "start": "2020"}, data
+    ) == [CN]  # Nice ended in 2019
     assert citations.deployments_for_brief("comparative_timeline", {"end": "2019"}, data) == [NICE]
-    assert citations.deployments_for_brief("security_exports", {"vendor": "confidentia"}, data) == [NICE]
+    assert citations.deployments_for_brief("security_exports", {"vendor": "confidentia"}, data) == [
+        NICE
+    ]
     assert citations.deployments_for_brief("facial_recognition_france", {}, data) == [NICE]
     assert citations.deployments_for_brief("health_codes", {}, data) == [CN]
     everything = set(citations.sources_for_brief("source_audit", {}, data))
@@ -57,10 +64,14 @@ def test_brief_selection_follows_its_parameters(data):
 
 
 def test_registered_scope_decides_a_briefs_records(data, monkeypatch):
-    monkeypatch.setitem(citations.BRIEF_SCOPES, "only_one_event", "tests.unit.test_cite:_one_event_scope")
+    monkeypatch.setitem(
+        citations.BRIEF_SCOPES, "only_one_event", "tests.unit.test_cite:_one_event_scope"
+    )
     monkeypatch.syspath_prepend(str(Path(__file__).parents[2]))
     event = data.events.loc[data.events["deployment_id"] == NICE, "event_id"].iloc[0]
-    expected = sorted(set(data.citations.loc[data.citations["target_id"] == event, "source_id"].astype(str)))
+    expected = sorted(
+        set(data.citations.loc[data.citations["target_id"] == event, "source_id"].astype(str))
+    )
     assert citations.sources_for_brief("only_one_event", {"event": event}, data) == expected
 
 
@@ -69,19 +80,40 @@ def _one_event_scope(params, data):
 
 
 def test_cli_brief_matches_the_function_the_notebook_calls(data, capsys):
-    out = _cite(capsys, "--matrix", str(MATRIX), "--brief", "country_profile-FR.fr", "--format", "csl-json")
+    out = _cite(
+        capsys, "--matrix", str(MATRIX), "--brief", "country_profile-FR.fr", "--format", "csl-json"
+    )
     cli_ids = [item["id"] for item in json.loads(out)]
-    notebook_items = citations.source_items(citations.sources_for_brief("country_profile", {"country": "FR"}, data),
-                                            data)
+    notebook_items = citations.source_items(
+        citations.sources_for_brief("country_profile", {"country": "FR"}, data), data
+    )
     assert cli_ids == [i["source_id"] for i in notebook_items]
     # The language suffix may be left out: every language of a brief cites the same sources.
-    assert _cite(capsys, "--matrix", str(MATRIX), "--brief", "country_profile-FR", "--format", "csl-json") == out
+    assert (
+        _cite(
+            capsys, "--matrix", str(MATRIX), "--brief", "country_profile-FR", "--format", "csl-json"
+        )
+        == out
+    )
 
 
 def test_cli_usage_errors(capsys):
     assert cli.main(["cite", "--data", str(FIXTURE), "--deployment", "FR-NICE"]) == 2
     assert "unknown deployment id 'FR-NICE'" in capsys.readouterr().err
-    assert cli.main(["cite", "--data", str(FIXTURE), "--matrix", str(MATRIX), "--brief", "country_profile-GB"]) == 2
+    assert (
+        cli.main(
+            [
+                "cite",
+                "--data",
+                str(FIXTURE),
+                "--matrix",
+                str(MATRIX),
+                "--brief",
+                "country_profile-GB",
+            ]
+        )
+        == 2
+    )
     assert "no brief 'country_profile-GB'" in capsys.readouterr().err
 
 
@@ -93,7 +125,10 @@ def test_bibtex_loads_in_bibtexparser_with_titles_intact(data, capsys):
     library = bibtexparser.parse_string(out, append_middleware=[LatexDecodingMiddleware()])
     assert not library.failed_blocks
     parsed = {e.key: e["title"] for e in library.entries}
-    expected = _titles(data, sorted(set(citations.sources_for_deployment(NICE, data)) | {"51cto-2020-02-jiankangma"}))
+    expected = _titles(
+        data,
+        sorted(set(citations.sources_for_deployment(NICE, data)) | {"51cto-2020-02-jiankangma"}),
+    )
     assert parsed == expected
     assert parsed["51cto-2020-02-jiankangma"] == CHINESE
     assert parsed["01net-2019-02-nice-cnil-reservee"] == FRENCH
@@ -104,9 +139,20 @@ def test_bibtex_escapes_latex_specials():
     from bibtexparser.middlewares import LatexDecodingMiddleware
 
     title = "Vidéo & caméras: 100% {sûr}? #1 $x_y$"
-    text = citations.to_bibtex([{"source_id": "x-1", "source_title": title, "publisher_name": "Édition_Test",
-                                 "published_date": "2019-02~", "author_name": "Luo Ya"}])
-    (entry,) = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()]).entries
+    text = citations.to_bibtex(
+        [
+            {
+                "source_id": "x-1",
+                "source_title": title,
+                "publisher_name": "Édition_Test",
+                "published_date": "2019-02~",
+                "author_name": "Luo Ya",
+            }
+        ]
+    )
+    (entry,) = bibtexparser.parse_string(
+        text, append_middleware=[LatexDecodingMiddleware()]
+    ).entries
     assert entry["title"] == title
     assert entry["howpublished"] == "Édition_Test"
     assert entry["year"] == "2019"
@@ -127,7 +173,13 @@ def test_ris_loads_in_rispy_with_titles_intact(data, capsys):
 
 
 def test_csl_json_renders_in_citeproc_with_titles_intact(data, capsys):
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc import (
+        Citation,
+        CitationItem,
+        CitationStylesBibliography,
+        CitationStylesStyle,
+        formatter,
+    )
     from citeproc.source.json import CiteProcJSON
 
     out = _cite(capsys, "--deployment", NICE, "--deployment", CN, "--format", "csl-json")
@@ -145,7 +197,10 @@ def test_csl_json_renders_in_citeproc_with_titles_intact(data, capsys):
 
 def test_source_items_for_the_report_sources_block(data):
     (item,) = citations.source_items(["51cto-2020-02-jiankangma"], data)
-    assert item == {"source_id": "51cto-2020-02-jiankangma", "text": f"51CTO (c. 2020-02). {CHINESE}.",
-                    "url": "https://51cto.com/article/610758.html"}
+    assert item == {
+        "source_id": "51cto-2020-02-jiankangma",
+        "text": f"51CTO (c. 2020-02). {CHINESE}.",
+        "url": "https://51cto.com/article/610758.html",
+    }
     with pytest.raises(KeyError, match="unknown source id"):
         citations.source_records(["nope"], data)

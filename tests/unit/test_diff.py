@@ -1,4 +1,4 @@
-"""``policylens diff`` on a hand-made change to the fixture data, exported through the real pipeline."""
+"""``policylens diff`` on a hand-made change to the fixture data, exported by the real pipeline."""
 
 from __future__ import annotations
 
@@ -40,10 +40,15 @@ def packages(tmp_path_factory) -> tuple[Path, Path]:
     # Provenance only: every origin_row of the file moves by two lines.
     nice.write_text("# edited\n\n" + nice.read_text(encoding="utf-8"), encoding="utf-8")
     _edit(nice, "    value: 2350\n", "    value: 2400\n")  # F06: value changed
-    _edit(nice, "  - figure_id: FR-NICE-CARNIVAL-2019-F05\n",  # F05: retracted
-          "  - figure_id: FR-NICE-CARNIVAL-2019-F05\n    record_status: retracted\n"
-          "    retraction_reason: Test retraction.\n")
-    _edit(nice, "summary: >-\n  The city of Nice tested", "summary: >-\n  The city of Nice trialled")
+    _edit(
+        nice,
+        "  - figure_id: FR-NICE-CARNIVAL-2019-F05\n",  # F05: retracted
+        "  - figure_id: FR-NICE-CARNIVAL-2019-F05\n    record_status: retracted\n"
+        "    retraction_reason: Test retraction.\n",
+    )
+    _edit(
+        nice, "summary: >-\n  The city of Nice tested", "summary: >-\n  The city of Nice trialled"
+    )
     # Remove the CN deployment and the only source it cites.
     (new_cur / "deployments" / "CN-HEALTHCODE-ALIPAY-2020.yaml").unlink()
     (new_cur / "sources" / "zh.yaml").unlink()
@@ -53,10 +58,14 @@ def packages(tmp_path_factory) -> tuple[Path, Path]:
 def test_reports_the_hand_made_change(packages):
     d = diff_packages(read_package(packages[0]), read_package(packages[1]))
     by = {t.table: t for t in d.tables}
-    assert [(c.id, c.fields) for c in by["deployments"].changed] == [("FR-NICE-CARNIVAL-2019", ["summary"])]
+    assert [(c.id, c.fields) for c in by["deployments"].changed] == [
+        ("FR-NICE-CARNIVAL-2019", ["summary"])
+    ]
     assert by["deployments"].removed == ["CN-HEALTHCODE-ALIPAY-2020"]
     assert by["figures"].retracted == ["FR-NICE-CARNIVAL-2019-F05"]
-    assert [(c.id, c.fields) for c in by["figures"].changed] == [("FR-NICE-CARNIVAL-2019-F06", ["value"])]
+    assert [(c.id, c.fields) for c in by["figures"].changed] == [
+        ("FR-NICE-CARNIVAL-2019-F06", ["value"])
+    ]
     assert by["sources"].removed == ["51cto-2020-02-jiankangma"]
     assert by["citations"].removed == ["CN-HEALTHCODE-ALIPAY-2020@51cto-2020-02-jiankangma"]
     # Moved lines (origin_row) are not changes.

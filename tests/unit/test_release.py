@@ -45,8 +45,19 @@ CHANGELOG = """# Data changelog
 
 def _release(tmp: Path, version: str = "2026.11.26", *extra: str) -> Path:
     out = tmp / "out"
-    code = cli.main(["release", version, "--data", str(FIXTURE), "--out", str(out),
-                     "--changelog", str(REPO / "data" / "CHANGELOG.md"), *extra])
+    code = cli.main(
+        [
+            "release",
+            version,
+            "--data",
+            str(FIXTURE),
+            "--out",
+            str(out),
+            "--changelog",
+            str(REPO / "data" / "CHANGELOG.md"),
+            *extra,
+        ]
+    )
     assert code == 0
     return out / f"policylens-data-{version}.zip"
 
@@ -56,8 +67,20 @@ def test_valid_versions(version):
     assert parse_version(version)[:3] == tuple(int(p) for p in version.split(".")[:3])
 
 
-@pytest.mark.parametrize("version", ["2026.11", "2026.11.1", "26.11.26", "2026.13.01", "2023.02.29",
-                                     "2026.11.26.0", "v2026.11.26", "2026-11-26", ""])
+@pytest.mark.parametrize(
+    "version",
+    [
+        "2026.11",
+        "2026.11.1",
+        "26.11.26",
+        "2026.13.01",
+        "2023.02.29",
+        "2026.11.26.0",
+        "v2026.11.26",
+        "2026-11-26",
+        "",
+    ],
+)
 def test_invalid_versions_are_refused(version, tmp_path, capsys):
     with pytest.raises(ReleaseError, match="expected YYYY.MM.DD|is not a date"):
         parse_version(version)
@@ -96,8 +119,15 @@ def test_release_contents(tmp_path, monkeypatch):
         assert {i.external_attr >> 16 for i in infos} == {0o100644}
         prefix = "policylens-data-2026.11.26/"
         files = {n.removeprefix(prefix): archive.read(n) for n in names}
-    for required in ("datapackage.json", "codebook.md", "CHANGELOG.md", "SHA256SUMS", "deployments.csv",
-                     "figures.parquet", "CITATION.cff"):
+    for required in (
+        "datapackage.json",
+        "codebook.md",
+        "CHANGELOG.md",
+        "SHA256SUMS",
+        "deployments.csv",
+        "figures.parquet",
+        "CITATION.cff",
+    ):
         assert required in files
     sums = dict(reversed(line.split("  ", 1)) for line in files["SHA256SUMS"].decode().splitlines())
     assert set(sums) == set(files) - {"SHA256SUMS"}
@@ -126,7 +156,9 @@ def test_release_validates_with_frictionless(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     with zipfile.ZipFile(_release(tmp_path)) as archive:
         archive.extractall(tmp_path / "x")
-    report = frictionless.validate(tmp_path / "x" / "policylens-data-2026.11.26" / "datapackage.json")
+    report = frictionless.validate(
+        tmp_path / "x" / "policylens-data-2026.11.26" / "datapackage.json"
+    )
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
 
 
@@ -139,8 +171,14 @@ def test_data_as_of_uses_the_earliest_day_of_partial_dates():
         return pd.DataFrame(columns=list(schema.TABLES[name].fields))
 
     tables = {n: empty(n) for n in schema.TABLES}
-    tables["events"] = tables["events"].reindex(range(2)).assign(
-        event_date_earliest=["2024-01-01", "2023-05-01"], event_date_latest=["2024-12-31", "2023-05-31"])
+    tables["events"] = (
+        tables["events"]
+        .reindex(range(2))
+        .assign(
+            event_date_earliest=["2024-01-01", "2023-05-01"],
+            event_date_latest=["2024-12-31", "2023-05-31"],
+        )
+    )
     tables["sources"] = tables["sources"].reindex(range(1)).assign(accessed_date=["2023-06-02"])
     assert data_as_of(tables) == "2024-01-01"
 

@@ -54,8 +54,9 @@ def policylens_commands(workflow: dict) -> list[tuple[str, list[str]]]:
     found = []
     for job_name, line in _run_lines(workflow):
         # `./dev build ARGS` runs `policylens build ARGS`.
-        match = (re.search(r"(?:^|\s|/)policylens\s+(.*)$", line)
-                 or re.search(r"(?:^|\s)\./dev\s+(build\s.*)$", line))
+        match = re.search(r"(?:^|\s|/)policylens\s+(.*)$", line) or re.search(
+            r"(?:^|\s)\./dev\s+(build\s.*)$", line
+        )
         if not match or line.startswith("#"):
             continue
         command = SHELL_END.split(" " + match[1] + " ")[0]
@@ -92,7 +93,9 @@ def test_every_policylens_command_exists_and_parses():
     known = cli.command_modules()
     parser = cli.build_parser()
     for job_name, argv in commands:
-        assert argv[0] in known, f"job {job_name}: `policylens {argv[0]}` is not a policylens command"
+        assert argv[0] in known, (
+            f"job {job_name}: `policylens {argv[0]}` is not a policylens command"
+        )
         try:
             parser.parse_args(argv)
         except SystemExit:
@@ -102,7 +105,9 @@ def test_every_policylens_command_exists_and_parses():
 def test_every_dev_task_exists(workflow):
     tasks = dev_tasks()
     assert {"build", "test"} <= tasks
-    used = [(job, m) for job, line in _run_lines(workflow) for m in re.findall(r"\./dev\s+(\w+)", line)]
+    used = [
+        (job, m) for job, line in _run_lines(workflow) for m in re.findall(r"\./dev\s+(\w+)", line)
+    ]
     assert {t for _, t in used} >= {"test", "build"}
     for job_name, task in used:
         assert task in tasks, f"job {job_name}: `./dev {task}` is not a task of the dev script"
@@ -112,7 +117,9 @@ def test_shards_are_built_as_a_configurable_matrix_and_merged(workflow):
     jobs = workflow["jobs"]
     assert int(workflow["env"]["BRIEF_SHARDS"]) >= 1
     assert "BRIEF_SHARDS" in jobs["plan"]["steps"][0]["run"]
-    assert jobs["build"]["strategy"]["matrix"]["shard"] == "${{ fromJSON(needs.plan.outputs.shards) }}"
+    assert (
+        jobs["build"]["strategy"]["matrix"]["shard"] == "${{ fromJSON(needs.plan.outputs.shards) }}"
+    )
     commands = policylens_commands(workflow)
     assert ("build", ["build", "--shard", "X", "--out", "_shards/X"]) in commands
     assert any(job == "site" and "--merge" in argv for job, argv in commands)
@@ -151,8 +158,11 @@ def test_pages_only_from_main(workflow):
     deploy = workflow["jobs"]["deploy"]
     assert "refs/heads/main" in deploy["if"] and "push" in deploy["if"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
-    pages_upload = [s for s in workflow["jobs"]["site"]["steps"]
-                    if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
+    pages_upload = [
+        s
+        for s in workflow["jobs"]["site"]["steps"]
+        if s.get("uses", "").startswith("actions/upload-pages-artifact@")
+    ]
     assert pages_upload and "refs/heads/main" in pages_upload[0]["if"]
 
 
@@ -173,10 +183,18 @@ def test_workflow_is_valid_against_the_github_workflow_schema(workflow):
 
     import jsonschema
 
-    schema = json.loads((REPO / "tests" / "fixtures" / "publishing" / "github-workflow.schema.json")
-                        .read_text(encoding="utf-8"))
+    schema = json.loads(
+        (REPO / "tests" / "fixtures" / "publishing" / "github-workflow.schema.json").read_text(
+            encoding="utf-8"
+        )
+    )
     validator = jsonschema.Draft7Validator(schema)
-    errors = [f"{'/'.join(map(str, e.path))}: {e.message[:200]}" for e in validator.iter_errors(workflow)]
+    errors = [
+        f"{'/'.join(map(str, e.path))}: {e.message[:200]}" for e in validator.iter_errors(workflow)
+    ]
     assert not errors, "\n".join(errors)
-    broken = {**workflow, "jobs": {**workflow["jobs"], "check": {**workflow["jobs"]["check"], "runs_on": "x"}}}
+    broken = {
+        **workflow,
+        "jobs": {**workflow["jobs"], "check": {**workflow["jobs"]["check"], "runs_on": "x"}},
+    }
     assert list(validator.iter_errors(broken)), "the schema must reject an unknown job key"

@@ -5,23 +5,38 @@ from __future__ import annotations
 import sys
 
 NAME = "cite"
-HELP = ("Print the sources behind a deployment or a brief (or the whole dataset) as BibTeX, CSL-JSON "
-        "or RIS, for Zotero and other reference managers.")
+HELP = (
+    "Print the sources behind a deployment or a brief (or the whole dataset) as BibTeX, CSL-JSON "
+    "or RIS, for Zotero and other reference managers."
+)
 
 
 def add_arguments(parser) -> None:
     """Options of ``policylens cite``."""
-    parser.add_argument("--format", choices=("bibtex", "csl-json", "ris"), default="bibtex",
-                        help="output format (default: bibtex)")
+    parser.add_argument(
+        "--format",
+        choices=("bibtex", "csl-json", "ris"),
+        default="bibtex",
+        help="output format (default: bibtex)",
+    )
     which = parser.add_mutually_exclusive_group()
-    which.add_argument("--deployment", metavar="ID", action="append",
-                       help="a deployment id (repeat for several): its sources and those of its events, "
-                            "figures and organisations' roles")
-    which.add_argument("--brief", metavar="NAME",
-                       help="a brief of the matrix, e.g. country_profile-FR.en (the language may be left out): "
-                            "the sources its sources section lists")
+    which.add_argument(
+        "--deployment",
+        metavar="ID",
+        action="append",
+        help="a deployment id (repeat for several): its sources and those of its events, "
+        "figures and organisations' roles",
+    )
+    which.add_argument(
+        "--brief",
+        metavar="NAME",
+        help="a brief of the matrix, e.g. country_profile-FR.en (the language may be left out): "
+        "the sources its sources section lists",
+    )
     parser.add_argument("--data", metavar="DIR", help="curated folder (default: data/curated)")
-    parser.add_argument("--matrix", metavar="FILE", help="brief matrix (default: reports/briefs.yaml)")
+    parser.add_argument(
+        "--matrix", metavar="FILE", help="brief matrix (default: reports/briefs.yaml)"
+    )
     parser.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
 
 
@@ -34,14 +49,18 @@ def _brief(name: str, matrix_path):
     found = [b for b in matrix.briefs if name in (b.id, b.id.rsplit(".", 1)[0])]
     variants = {(b.notebook.name, repr(sorted(b.parameters.items()))) for b in found}
     if len(variants) > 1:
-        raise LookupError(f"brief {name!r} matches briefs with different parameters: "
-                          + ", ".join(sorted(b.id for b in found)))
+        raise LookupError(
+            f"brief {name!r} matches briefs with different parameters: "
+            + ", ".join(sorted(b.id for b in found))
+        )
     if not found:
         known = sorted({b.id.rsplit(".", 1)[0] for b in matrix.briefs})
         from policylens.errors import did_you_mean
 
-        raise LookupError(f"no brief {name!r} in {matrix.path}{did_you_mean(name, known)}; "
-                          f"expected one of: {', '.join(known[:30])}")
+        raise LookupError(
+            f"no brief {name!r} in {matrix.path}{did_you_mean(name, known)}; "
+            f"expected one of: {', '.join(known[:30])}"
+        )
     return found[0]
 
 
@@ -55,8 +74,12 @@ def _source_ids(args, data) -> list[str]:
         known = set(data.tables["deployments"]["deployment_id"].astype(str))
         unknown = [d for d in args.deployment if d not in known]
         if unknown:
-            raise LookupError("; ".join(f"unknown deployment id {d!r}{did_you_mean(d, known)}" for d in unknown))
-        return sorted({s for d in args.deployment for s in citations.sources_for_deployment(d, data)})
+            raise LookupError(
+                "; ".join(f"unknown deployment id {d!r}{did_you_mean(d, known)}" for d in unknown)
+            )
+        return sorted(
+            {s for d in args.deployment for s in citations.sources_for_deployment(d, data)}
+        )
     if args.brief:
         brief = _brief(args.brief, Path(args.matrix) if args.matrix else paths.BRIEF_MATRIX)
         return citations.sources_for_brief(brief.notebook.name, brief.parameters, data)

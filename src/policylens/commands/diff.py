@@ -5,13 +5,17 @@ from __future__ import annotations
 import sys
 
 NAME = "diff"
-HELP = ("Compare two exported data packages (folders from `policylens export`): records added, changed, "
-        "retracted, removed, and figures whose value or support status changed.")
+HELP = (
+    "Compare two exported data packages (folders from `policylens export`): records added, "
+    "changed, retracted, removed, and figures whose value or support status changed."
+)
 
 
 def add_arguments(parser) -> None:
     """Options of ``policylens diff``."""
-    parser.add_argument("old", metavar="OLD", help="folder of the earlier package (datapackage.json + CSVs)")
+    parser.add_argument(
+        "old", metavar="OLD", help="folder of the earlier package (datapackage.json + CSVs)"
+    )
     parser.add_argument("new", metavar="NEW", help="folder of the later package")
     parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     parser.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
@@ -19,7 +23,13 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     """Exit 0 when compared (whether or not they differ); 2 when a folder is not a data package."""
-    from policylens.diff import PackageError, diff_packages, read_package, render_json, render_markdown
+    from policylens.diff import (
+        PackageError,
+        diff_packages,
+        read_package,
+        render_json,
+        render_markdown,
+    )
 
     try:
         old, new = read_package(args.old), read_package(args.new)
@@ -34,7 +44,9 @@ def run(args) -> int:
         from policylens.package import write_files_atomically
 
         out = Path(args.out)
-        write_files_atomically(out.parent if str(out.parent) else Path("."), {out.name: text.encode("utf-8")})
+        write_files_atomically(
+            out.parent if str(out.parent) else Path("."), {out.name: text.encode("utf-8")}
+        )
     else:
         sys.stdout.write(text)
     return 0
