@@ -18,7 +18,7 @@
 # %% tags=["parameters"]
 lang = "en"
 countries = []  # ISO codes, e.g. ["FR", "GB"]; empty: every country
-categories = []  # category codes, e.g. ["facial_recognition"]; empty: every category
+categories = ["facial_recognition", "biometric_access_control"]  # category codes; empty: all
 start = ""  # first year of interest, e.g. "2019"; empty: no limit
 end = ""  # last year of interest; empty: no limit
 
@@ -40,7 +40,7 @@ OVERSIGHT_TYPES = ("regulator_opinion", "regulator_inspection", "regulator_sanct
 
 # %%
 selected = C.deployments_in_selection(data.deployments, countries, categories, start, end)
-lanes = C.timeline_rows(selected, data.citations)
+lanes = C.timeline_rows(selected, data.citations, events=data.events)
 events = C.timeline_events(data.events, data.citations, lanes["deployment_id"])
 as_of = C.as_of_date(data.events, data.sources)
 
@@ -48,7 +48,8 @@ as_of = C.as_of_date(data.events, data.sources)
 def selection_text() -> str:
     """The selection in words, for the subtitle."""
     where = t.list([t.country(c) for c in countries]) if countries else t("all countries")
-    what = t.list([t.label("category", c) for c in categories]) if categories else t("all categories")
+    what = (t.list([t.label("category", c, inline=True) for c in categories]) if categories
+            else t("all categories"))
     if start and end:
         when = t("{start} to {end}", start=start, end=end)
     elif start:
@@ -74,7 +75,8 @@ else:
     first = lanes.loc[lanes["start_date_earliest"].idxmin()]
     oversight = events[events["event_type"].astype(str).isin(OVERSIGHT_TYPES)]
     with_oversight = oversight["deployment_id"].nunique()
-    open_ended = int(lanes["is_open_ended"].sum())
+    open_ended = int((lanes["end_kind"] == "open").sum())
+    undated_end = int((lanes["end_kind"] == "undocumented").sum())
     R.heading(t("Summary"))
     R.bullets([
         t.n("{n} deployment in {countries}, the first starting {date} ({title}).",
@@ -86,8 +88,10 @@ else:
             len(events)),
         t("{k} of {n} drew at least one regulator or court action.",
           k=t.number(with_oversight), n=t.number(len(lanes))),
-        t.n("{n} has no documented end.", "{n} have no documented end.", open_ended),
-    ])
+        t.n("{n} has no documented end and may still be running.",
+            "{n} have no documented end and may still be running.", open_ended),
+    ] + ([t.n("{n} stopped on a date the sources do not give.",
+              "{n} stopped on dates the sources do not give.", undated_end)] if undated_end else []))
 
 # %%
 if not lanes.empty:

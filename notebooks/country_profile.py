@@ -35,7 +35,8 @@ KEY_EVENT_TYPES = ("launched", "suspended", "ended", "legislation", "regulator_o
 
 # %%
 selected = C.deployments_in_selection(data.deployments, countries=[country])
-lanes = C.timeline_rows(selected, data.citations)
+# One country: the lane label needs no country suffix.
+lanes = C.timeline_rows(selected, data.citations, events=data.events, label=lambda r: r["title"])
 ids = list(lanes["deployment_id"])
 events = C.timeline_events(data.events, data.citations, ids)
 roles = C.organisations_by_deployment(
@@ -65,7 +66,8 @@ else:
         t.n("{n} deployment is documented in {country}: {kinds}.",
             "{n} deployments are documented in {country}: {kinds}.", len(lanes),
             country=t.country(country),
-            kinds=t.list([f"{t.label('category', c)} ({t.number(k)})" for c, k in cats.items()])),
+            kinds=t.list([f"{t.label('category', c, inline=True)} ({t.number(k)})"
+                          for c, k in cats.items()])),
         t.n("It started {first} and has no documented end.",
             "The first started {first}; at least one has no documented end.", len(lanes),
             first=t.partial_date(lanes.loc[lanes["start_date_earliest"].idxmin(), "start_date"]))
@@ -177,6 +179,8 @@ if not lanes.empty:
                       "separately, never averaged"),
             source_line=P.source_line(figures["source_ids"], data.sources, lang))
         groups = figures[figures["dispute_group"].notna()]
+        groups = groups.assign(panel_label=[f"{t.label('metric', m)} · {titles[d]}" for m, d in
+                                            zip(groups["metric"], groups["deployment_id"], strict=True)])
         if not groups.empty:
             n_groups = groups["panel"].nunique()
             fig = P.figure_values_chart(

@@ -36,17 +36,23 @@ apps_all = C.deployments_in_selection(data.deployments, countries=countries,
                                       categories=list(C.HEALTH_APP_CATEGORIES))
 as_of = C.as_of_date(data.events, data.sources)
 table = C.health_code_comparison(apps_all, data.deployment_organisations, data.organisations,
-                                 data.citations, as_of)
-lanes = C.timeline_rows(apps_all, data.citations,
-                        label=lambda r: f"{r['title']} ({t.country(r['country_code'])})")
+                                 data.citations, as_of, events=data.events)
+
+
+def lane_label(row) -> str:
+    """The app's title, with its country unless the title already names it."""
+    name = t.country(row["country_code"])
+    named = name in row["title"] or i18n.country(row["country_code"], "en") in row["title"]
+    return row["title"] if named else f"{row['title']} ({name})"
+
+
+lanes = C.timeline_rows(apps_all, data.citations, events=data.events, label=lane_label)
 lanes = lanes.assign(order=(lanes["category"].astype(str) != "health_code").astype(int)) \
     .sort_values(["order", "start_date_earliest"], kind="stable").drop(columns="order") \
     .reset_index(drop=True)
 events = C.timeline_events(data.events, data.citations, lanes["deployment_id"])
-days = C.days_in_use(apps_all, data.citations, as_of)
-days = days.assign(lane_label=[f"{ti} ({t.country(c)})" for ti, c in
-                               zip(apps_all.set_index("deployment_id").loc[days["deployment_id"], "title"],
-                                   days["country_code"], strict=True)])
+days = C.days_in_use(apps_all, data.citations, as_of, events=data.events)
+days = days.assign(lane_label=days["deployment_id"].map(lanes.set_index("deployment_id")["lane_label"]))
 codes = table[table["category"].astype(str) == "health_code"]
 tracing = table[table["category"].astype(str) == "contact_tracing_app"]
 
@@ -56,6 +62,15 @@ R.title(t("China's health codes and contact-tracing apps elsewhere"),
               "parameters": {"countries": ",".join(countries)}})
 
 # %%
+def days_range(row) -> str:
+    """Days in use as a number, a range, or a lower bound when the end date is missing."""
+    if pd.isna(row["days_max"]):
+        return t("at least {days}", days=t.number(row["days_min"]))
+    if row["days_min"] == row["days_max"]:
+        return t.number(row["days_min"])
+    return f"{t.number(row['days_min'])}–{t.number(row['days_max'])}"
+
+
 if table.empty:
     R.note(t("The dataset has no health code or contact-tracing app for this selection, so there is "
              "nothing to compare."))
@@ -74,12 +89,14 @@ else:
           names=t.list(police["title"]) if len(police) else t("none"))
         if len(police) else t("Police access to the data is documented for none of them."),
         t("Use was mandatory, or mandatory for some people, for {k} of {n}; the sources do not say "
-          "for {u}.", k=t.number(len(mandatory)), n=t.number(len(table)), u=t.number(len(unknown))),
+          "for {u}.", k=t.number(len(mandatory)), n=t.number(len(table)), u=t.number(len(unknown)))
+        if len(unknown) else
+        t("Use was mandatory, or mandatory for some people, for {k} of {n}.",
+          k=t.number(len(mandatory)), n=t.number(len(table))),
         t("Longest in use: {title}, {days} days{open}.", title=longest["lane_label"],
-          days=t.number(longest["days_min"]) if longest["days_min"] == longest["days_max"]
-          else f"{t.number(longest['days_min'])}–{t.number(longest['days_max'])}",
+          days=days_range(longest),
           open=t(" and counting at the last date documented ({date})", date=t.date(as_of, "month"))
-          if longest["is_open_ended"] else ""),
+          if longest["end_kind"] == "open" else ""),
     ])
     if codes.empty:
         R.note(t("No Chinese health code is in this selection; only contact-tracing apps are shown."))
@@ -88,10 +105,19 @@ else:
 
 # %%
 if not table.empty:
-    first = lanes.loc[lanes["start_date_earliest"].idxmin()]
+    starts = lanes.groupby(lanes["category"].astype(str))["start_date_earliest"].min()
+    if {"health_code", "contact_tracing_app"} <= set(starts.index):
+        gap = (starts["contact_tracing_app"] - starts["health_code"]).days
+        finding = (t.n("The first health code came {n} day before the first tracing app shown",
+                       "The first health code came {n} days before the first tracing app shown", gap)
+                   if gap >= 0 else
+                   t.n("The first tracing app shown came {n} day before the first health code",
+                       "The first tracing app shown came {n} days before the first health code", -gap))
+    else:
+        first = lanes.loc[lanes["start_date_earliest"].idxmin()]
+        finding = t("First launch: {date}", date=t.partial_date(first["start_date"]))
     fig = P.timeline(lanes, events, lang=lang, sources=data.sources, as_of=as_of, source_note=False,
-                     title=t("{title} launched first, {date}", title=first["lane_label"],
-                             date=t.partial_date(first["start_date"])),
+                     title=finding,
                      subtitle=t("Health codes first, then contact-tracing apps; each lane runs from "
                                 "launch to end"))
     R.figure(fig, caption=t("Launch to end of each app, with its dated events (launch, laws and "
@@ -102,7 +128,9 @@ if not table.empty:
 if not days.empty:
     top = days.iloc[0]
     fig = P.days_in_use_chart(days, lang=lang, sources=data.sources, as_of=as_of, source_note=False,
-                              title=t("{title} was in use longest", title=top["lane_label"]))
+                              title=t("Longest in use: {kind} ({country}), {days} days",
+                                      kind=t.label("category", top["category"]),
+                                      country=t.country(top["country_code"]), days=days_range(top)))
     R.figure(fig, caption=t("Days in use from launch to end. A hatched range means the end date is "
                             "known only to the month or year; an app with no documented end is "
                             "counted to the last date the data describe."),
@@ -111,10 +139,12 @@ if not days.empty:
 
 # %%
 def days_text(row) -> str:
-    """Days in use as a number or a range, marked when the end is open."""
-    text = (t.number(row["days_min"]) if row["days_min"] == row["days_max"]
-            else f"{t.number(row['days_min'])}–{t.number(row['days_max'])}")
-    return t("{days} (no end documented)", days=text) if row["is_open_ended"] else text
+    """Days in use for the table, saying when the end is open or undocumented."""
+    if row["end_kind"] == "undocumented":
+        return t("{days} (end date not documented)", days=days_range(row))
+    if row["end_kind"] == "open":
+        return t("{days} (no end documented)", days=days_range(row))
+    return days_range(row)
 
 
 if not table.empty:

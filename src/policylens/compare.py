@@ -24,6 +24,9 @@ __all__ = [
 ]
 
 HEALTH_APP_CATEGORIES = ("health_code", "contact_tracing_app")
+# A deployment in one of these states has stopped: without an end date its end is undocumented,
+# not open, and it must not be drawn as running to this day.
+STOPPED_STATUSES = ("ended", "blocked", "suspended")
 VENDOR_ROLES = ("vendor", "developer", "licensor", "integrator", "donor")
 OPERATOR_ROLES = ("operator",)
 
@@ -115,8 +118,9 @@ def as_of_date(events: pd.DataFrame, sources: pd.DataFrame) -> pd.Timestamp | No
     Open-ended deployments are drawn and counted up to this date rather than to "today", so a
     brief built twice from the same data is the same brief.
     """
-    dates = pd.concat([events.get("event_date_latest", pd.Series(dtype="datetime64[ns]")),
-                       sources.get("published_date_latest", pd.Series(dtype="datetime64[ns]"))])
+    # Earliest, not latest: a source dated only "2026" must not stretch the data into December.
+    dates = pd.concat([events.get("event_date_earliest", pd.Series(dtype="datetime64[ns]")),
+                       sources.get("published_date_earliest", pd.Series(dtype="datetime64[ns]"))])
     dates = pd.to_datetime(dates).dropna()
     return None if dates.empty else dates.max()
 
@@ -128,27 +132,39 @@ _INTERVAL_COLUMNS = ("start_date", "start_date_precision", "start_date_is_approx
                      "end_date_is_approximate", "end_date_earliest", "end_date_latest")
 
 
-def timeline_rows(deployments: pd.DataFrame, citations: pd.DataFrame,
-                  label: Any = None) -> pd.DataFrame:
+def timeline_rows(deployments: pd.DataFrame, citations: pd.DataFrame, label: Any = None,
+                  events: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per deployment for a timeline lane, sorted by country then start.
+
+    How a lane ends (``end_kind``): ``documented`` (an end date), ``undocumented`` (the
+    deployment ended, was blocked or suspended but no end date is recorded; a chart stops it at
+    its last dated event) or ``open`` (no end documented while active, a pilot or announced).
 
     Args:
         deployments: (Selected) ``deployments``.
         citations: The ``citations`` table.
         label: Optional function ``row -> str`` for the lane label; default
             "<title> (<country code>)".
+        events: The ``events`` table, to find each deployment's last dated event.
 
     Returns:
         ``deployment_id``, ``lane_label``, ``country_code``, ``category``, ``status``, the start
-        and end interval columns, ``is_open_ended`` and ``source_ids``.
+        and end interval columns, ``end_kind``, ``is_open_ended``, ``last_event_date`` and
+        ``source_ids``.
     """
     cols = ["deployment_id", "title", "country_code", "category", "status", *_INTERVAL_COLUMNS]
     out = deployments[cols].sort_values(["country_code", "start_date_earliest", "deployment_id"],
                                         na_position="last", kind="stable")
     make = label or (lambda r: f"{r['title']} ({r['country_code']})" if pd.notna(r["country_code"])
                      else str(r["title"]))
+    stopped = out["status"].astype(str).isin(STOPPED_STATUSES)
+    kind = ["documented" if pd.notna(e) else ("undocumented" if s else "open")
+            for e, s in zip(out["end_date_earliest"], stopped, strict=True)]
+    last = (events.groupby("deployment_id")["event_date_earliest"].max()
+            if events is not None and len(events) else pd.Series(dtype="datetime64[us]"))
     out = out.assign(lane_label=[make(r) for _i, r in out.iterrows()] if len(out) else [],
-                     is_open_ended=out["end_date_earliest"].isna())
+                     end_kind=kind, is_open_ended=[k == "open" for k in kind],
+                     last_event_date=pd.to_datetime(out["deployment_id"].map(last)))
     return with_source_ids(out, citations, "deployments", "deployment_id").reset_index(drop=True)
 
 
@@ -240,47 +256,57 @@ def deployments_by_vendor_and_recipient_country(deployments: pd.DataFrame,
 
 
 def days_in_use(deployments: pd.DataFrame, citations: pd.DataFrame, as_of: Any,
-                categories: Sequence[str] | None = HEALTH_APP_CATEGORIES) -> pd.DataFrame:
+                categories: Sequence[str] | None = HEALTH_APP_CATEGORIES,
+                events: pd.DataFrame | None = None) -> pd.DataFrame:
     """Days each deployment was in use, as a range when its dates are partial.
 
     ``days_min`` runs from the latest possible start to the earliest possible end, ``days_max``
-    from the earliest start to the latest end (both counting the first and last day). An open
-    end runs to ``as_of`` (the last date the data describe) and is flagged ``is_open_ended``.
+    from the earliest start to the latest end (both counting the first and last day).
+
+    * An open end (``end_kind == "open"``) runs to ``as_of``, the last date the data describe.
+    * A deployment that stopped without a recorded end date (``"undocumented"``) gets only a
+      lower bound: ``days_min`` runs to its last dated event and ``days_max`` is missing.
 
     Returns:
         ``deployment_id``, ``lane_label``, ``country_code``, ``category``, ``days_min``,
-        ``days_max``, ``is_open_ended``, ``source_ids``, longest first.
+        ``days_max``, ``end_kind``, ``is_open_ended``, ``source_ids``, longest first.
     """
     rows = deployments if categories is None else deployments[
         deployments["category"].astype(str).isin(categories)]
-    rows = timeline_rows(rows, citations)
+    rows = timeline_rows(rows, citations, events=events)
     as_of = pd.Timestamp(as_of) if as_of is not None else pd.NaT
-    end_lo = rows["end_date_earliest"].fillna(as_of)
-    end_hi = rows["end_date_latest"].fillna(as_of)
+    open_ = rows["end_kind"] == "open"
+    undocumented = rows["end_kind"] == "undocumented"
+    last = rows["last_event_date"].where(rows["last_event_date"] > rows["start_date_latest"],
+                                         rows["start_date_latest"])
+    end_lo = rows["end_date_earliest"].mask(open_, as_of).mask(undocumented, last)
+    end_hi = rows["end_date_latest"].mask(open_, as_of)
     days_min = (end_lo - rows["start_date_latest"]).dt.days + 1
     days_max = (end_hi - rows["start_date_earliest"]).dt.days + 1
     out = rows.assign(days_min=days_min.clip(lower=0).astype("Int64"),
                       days_max=days_max.clip(lower=0).astype("Int64"))
-    out = out[out["days_max"].notna()]
+    out = out[out["days_min"].notna()]
+    out = out.assign(_key=out["days_max"].fillna(out["days_min"]))
     cols = ["deployment_id", "lane_label", "country_code", "category", "days_min", "days_max",
-            "is_open_ended", "source_ids"]
-    return out[cols].sort_values(["days_max", "deployment_id"], ascending=[False, True],
-                                 kind="stable").reset_index(drop=True)
+            "end_kind", "is_open_ended", "source_ids"]
+    return out.sort_values(["_key", "deployment_id"], ascending=[False, True],
+                           kind="stable")[cols].reset_index(drop=True)
 
 
 def health_code_comparison(deployments: pd.DataFrame, deployment_organisations: pd.DataFrame,
                            organisations: pd.DataFrame, citations: pd.DataFrame,
-                           as_of: Any) -> pd.DataFrame:
+                           as_of: Any, events: pd.DataFrame | None = None) -> pd.DataFrame:
     """Health codes and contact-tracing apps side by side: dates, participation, police access, days.
 
     Returns:
         One row per deployment of a health-app category: ``deployment_id``, ``title``,
         ``country_code``, ``category``, ``start_date``, ``end_date``, ``participation``,
         ``police_data_access``, ``operators``, ``vendors`` (names joined by "; "), ``days_min``,
-        ``days_max``, ``is_open_ended``, ``source_ids``; health codes first, then by start.
+        ``days_max``, ``end_kind``, ``is_open_ended``, ``source_ids`` (see :func:`days_in_use`);
+        health codes first, then by start.
     """
     apps = deployments[deployments["category"].astype(str).isin(HEALTH_APP_CATEGORIES)]
-    days = days_in_use(apps, citations, as_of)
+    days = days_in_use(apps, citations, as_of, events=events)
     orgs = organisations_by_deployment(deployment_organisations, organisations, citations)
 
     def names(roles: Sequence[str]) -> pd.Series:
@@ -289,7 +315,8 @@ def health_code_comparison(deployments: pd.DataFrame, deployment_organisations: 
 
     cols = ["deployment_id", "title", "country_code", "category", "start_date", "start_date_earliest",
             "end_date", "participation", "police_data_access"]
-    out = apps[cols].merge(days[["deployment_id", "days_min", "days_max", "is_open_ended", "source_ids"]],
+    out = apps[cols].merge(days[["deployment_id", "days_min", "days_max", "end_kind", "is_open_ended",
+                                 "source_ids"]],
                            on="deployment_id", how="left", validate="1:1")
     out = out.assign(operators=out["deployment_id"].map(names(OPERATOR_ROLES)).fillna(""),
                      vendors=out["deployment_id"].map(names(VENDOR_ROLES)).fillna(""),

@@ -97,11 +97,24 @@ def ngettext(singular: str, plural: str, n: float, lang: str) -> str:
     return forms[_plural_index(n, lang)]
 
 
-def label(vocabulary: str, code: Any, lang: str) -> str:
+def _inline(text: str) -> str:
+    """Sentence-case label for the middle of a sentence: "Health code" -> "health code", "NGO" stays."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def label(vocabulary: str, code: Any, lang: str, inline: bool = False) -> str:
     """The human label of a controlled-vocabulary ``code`` in ``lang``.
 
     Unknown codes come back unchanged (as text), so a new code shows up in a brief rather than
     crashing it; the catalogue test lists codes whose French label is missing.
+
+    Args:
+        vocabulary: Vocabulary name, e.g. ``"event_type"``.
+        code: The code.
+        lang: ``en`` or ``fr``.
+        inline: Lower-case the first letter, for use inside a sentence.
     """
     from policylens import vocab
 
@@ -111,7 +124,8 @@ def label(vocabulary: str, code: Any, lang: str) -> str:
         english = vocab.VOCABULARIES[vocabulary].label(str(code))
     except KeyError:
         return str(code)
-    return gettext(english, lang, context=vocabulary)
+    text = gettext(english, lang, context=vocabulary)
+    return _inline(text) if inline else text
 
 
 def country(code: Any, lang: str) -> str:
@@ -232,9 +246,9 @@ class Translator:
         text = ngettext(singular, plural, count, self.lang)
         return text.format(n=self.number(count), **fields)
 
-    def label(self, vocabulary: str, code: Any) -> str:
-        """Translated vocabulary label."""
-        return label(vocabulary, code, self.lang)
+    def label(self, vocabulary: str, code: Any, inline: bool = False) -> str:
+        """Translated vocabulary label; ``inline`` lower-cases it for the middle of a sentence."""
+        return label(vocabulary, code, self.lang, inline)
 
     def country(self, code: Any) -> str:
         """Country name for the locale."""

@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 import tempfile
 import textwrap
 from collections.abc import Iterable, Iterator, Sequence
@@ -209,7 +210,7 @@ def _finish(fig: Figure, title: str, subtitle: str | None, line: str, source_not
                             columnspacing=1.4, bbox_to_anchor=(left, bottom - gap))
         bottom = legend.get_window_extent(renderer).y0 / fig.bbox.height
     if source_note and line:
-        wrapped = "\n".join(textwrap.wrap(line, SOURCE_WRAP))
+        wrapped = "\n".join(textwrap.wrap(_drawable_line(line), SOURCE_WRAP))
         fig.text(left, bottom - gap, wrapped, ha="left", va="top", fontsize=7.5, color="#555555")
     fig.policylens_source_line = line
     return fig
@@ -227,9 +228,37 @@ def _colours_for(codes: Sequence[str], vocabulary: str | None) -> dict[str, str]
     return out
 
 
+# Scripts DejaVu Sans has no glyphs for (CJK ideographs, kana, hangul, full-width forms).
+_NO_GLYPH = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
+_PARENS = re.compile(r"\(([^()]*)\)")
+
+
+def drawable(text: Any) -> str:
+    """``text`` as the chart font can draw it.
+
+    A name like "经济观察网 (Economic Observer)" becomes its Latin part in parentheses; other
+    runs of characters the font lacks become "…", so no chart shows empty boxes. Tables and
+    source lists in the brief keep the original text.
+    """
+    text = str(text)
+    if not _NO_GLYPH.search(text):
+        return text
+    latin = [p for p in _PARENS.findall(text)
+             if re.search("[A-Za-z]", p) and not _NO_GLYPH.search(p)]
+    if latin:
+        return latin[0].strip()
+    return _NO_GLYPH.sub("…", text)
+
+
+def _drawable_line(line: str) -> str:
+    """A source line the chart font can draw: "新华社 (Xinhua) (2020)" -> "Xinhua (2020)"."""
+    line = re.sub(_NO_GLYPH.pattern + r"\s*\(([^()]*[A-Za-z][^()]*)\)", r"\1", line)
+    return _NO_GLYPH.sub("…", line)
+
+
 def wrap_label(text: Any, width: int = LABEL_WRAP, lines: int = 2) -> str:
     """``text`` wrapped to at most ``lines`` lines of ``width`` characters, with an ellipsis."""
-    parts = textwrap.wrap(str(text), width) or [""]
+    parts = textwrap.wrap(drawable(text), width) or [""]
     if len(parts) > lines:
         parts = parts[:lines]
         parts[-1] = parts[-1][: width - 1].rstrip() + "…"
@@ -268,17 +297,30 @@ def _event_style(event_type: Any) -> tuple[str, str, str]:
     return group, marker, colour
 
 
-def _draw_lane(ax, y: float, lane: pd.Series, as_of: pd.Timestamp) -> bool:
-    """One deployment's lane; returns True when its end is open (no end documented)."""
+def _lane_end_kind(lane: pd.Series) -> str:
+    if "end_kind" in lane and isinstance(lane["end_kind"], str):
+        return lane["end_kind"]
+    return "open" if pd.isna(lane.get("end_date_earliest")) else "documented"
+
+
+def _draw_lane(ax, y: float, lane: pd.Series, as_of: pd.Timestamp) -> str:
+    """One deployment's lane; returns how it ends (``documented``, ``open``, ``undocumented``)."""
     s0, s1 = lane["start_date_earliest"], lane["start_date_latest"]
     e0, e1 = lane.get("end_date_earliest"), lane.get("end_date_latest")
-    open_end = pd.isna(e0)
-    core_end = as_of if open_end else e0
+    kind = _lane_end_kind(lane)
+    if kind == "open":
+        core_end = as_of
+    elif kind == "undocumented":
+        # Stopped without an end date: run to the last dated event, never to the present.
+        last = lane.get("last_event_date")
+        core_end = last if pd.notna(last) and last > s1 else s1
+    else:
+        core_end = e0
     height = 0.34
     colour = "#6F6F6F"
     if core_end > s1:
         ax.broken_barh([(mdates.date2num(s1), mdates.date2num(core_end) - mdates.date2num(s1))],
-                       (y - height / 2, height), facecolors=colour if not open_end else "#B5B5B5",
+                       (y - height / 2, height), facecolors=colour if kind != "open" else "#B5B5B5",
                        edgecolor="none", zorder=2)
     # Uncertain starts and ends (month/year precision, or approximate): hatched, lighter.
     for lo, hi, approx in ((s0, s1, lane.get("start_date_is_approximate")),
@@ -291,12 +333,15 @@ def _draw_lane(ax, y: float, lane: pd.Series, as_of: pd.Timestamp) -> bool:
                            hatch="/////", linewidth=0.6, zorder=2)
     # Ticks at both ends keep a lane of a few days visible on an axis of several years.
     ax.plot([s0], [y], marker="|", markersize=11, color=TEXT, zorder=3, linestyle="none")
-    if open_end:
+    if kind == "open":
         ax.annotate("", xy=(as_of, y), xytext=(max(s1, as_of - pd.Timedelta(days=1)), y),
                     arrowprops={"arrowstyle": "-|>", "color": "#8A8A8A", "lw": 1.2}, zorder=3)
+    elif kind == "undocumented":
+        ax.annotate("?", (core_end, y), xytext=(4, 0), textcoords="offset points", va="center",
+                    ha="left", fontsize=10, fontweight="bold", color=TEXT, zorder=3)
     else:
         ax.plot([e1], [y], marker="|", markersize=11, color=TEXT, zorder=3, linestyle="none")
-    return bool(open_end)
+    return kind
 
 
 def _draw_events(ax, events: pd.DataFrame, lane_y: dict[str, float]) -> set[str]:
@@ -359,9 +404,8 @@ def timeline(lanes: pd.DataFrame, events: pd.DataFrame, *, lang: str, title: str
         n = len(lanes)
         fig, ax = plt.subplots(figsize=(9, 1.9 + 0.62 * n))
         lane_y = {d: float(n - 1 - i) for i, d in enumerate(lanes["deployment_id"])}
-        open_any = False
-        for i, (_idx, lane) in enumerate(lanes.iterrows()):
-            open_any |= _draw_lane(ax, float(n - 1 - i), lane, as_of)
+        kinds = {_draw_lane(ax, float(n - 1 - i), lane, as_of)
+                 for i, (_idx, lane) in enumerate(lanes.iterrows())}
         groups = _draw_events(ax, events, lane_y) if len(events) else set()
         ax.set_yticks(list(lane_y.values()), [wrap_label(x) for x in lanes["lane_label"]])
         ax.set_ylim(-0.9, n - 0.4)
@@ -375,9 +419,12 @@ def timeline(lanes: pd.DataFrame, events: pd.DataFrame, *, lang: str, title: str
                              label=t("Date known only to the month or year, or approximate")))
         handles.append(Line2D([], [], marker="o", color=GREY, markerfacecolor="white", linestyle="none",
                               label=t("Hollow marker: event date not known to the day")))
-        if open_any:
+        if "open" in kinds:
             handles.append(Line2D([], [], color="#8A8A8A", marker=">", label=t(
                 "No end documented (drawn to {date})", date=t.date(as_of, "month"))))
+        if "undocumented" in kinds:
+            handles.append(Line2D([], [], color=TEXT, marker="$?$", linestyle="none", label=t(
+                "Stopped, end date not documented (drawn to its last event)")))
         ids = list(lanes["source_ids"]) + (list(events["source_ids"]) if len(events) else [])
         return _finish(fig, title, subtitle, source_line(ids, sources, lang), source_note,
                        handles, ncol=2)
@@ -414,6 +461,12 @@ def days_in_use_chart(rows: pd.DataFrame, *, lang: str, title: str, sources: pd.
         for y, row in zip(ys, rows.itertuples(index=False), strict=True):
             colour = colours[str(getattr(row, colour_by))]
             ax.barh(y, row.days_min, color=colour, height=0.6, zorder=2)
+            if pd.isna(row.days_max):
+                # Only a lower bound is known: the end date is missing.
+                ax.text(row.days_min, y, "  " + t("at least {days} days; end date not documented",
+                                                   days=t.number(row.days_min)),
+                        va="center", ha="left", fontsize=8.5, color=TEXT)
+                continue
             if row.days_max > row.days_min:
                 ax.barh(y, row.days_max - row.days_min, left=row.days_min, color="white",
                         edgecolor=colour, hatch="////", height=0.6, linewidth=0.6, zorder=2)
@@ -427,15 +480,15 @@ def days_in_use_chart(rows: pd.DataFrame, *, lang: str, title: str, sources: pd.
         ax.set_yticks(ys, [wrap_label(x) for x in rows["lane_label"]])
         ax.tick_params(axis="y", length=0)
         ax.spines["left"].set_visible(False)
-        ax.set_xlim(0, rows["days_max"].max() * 1.45)
+        ax.set_xlim(0, float(rows["days_max"].fillna(rows["days_min"]).max()) * 1.5)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: t.number(x)))
         ax.set_xlabel(t("Days in use, from launch to end (or to the last date documented)"))
         ax.grid(axis="x")
         ax.set_axisbelow(True)
         handles = [Patch(facecolor=colours[c], label=t.label(colour_by, c)) for c in codes]
-        if (rows["days_max"] > rows["days_min"]).any():
+        if (rows["days_max"].fillna(rows["days_min"]) > rows["days_min"]).any():
             handles.append(Patch(facecolor="white", edgecolor=GREY, hatch="////",
-                                 label=t("Range: end date known only to the month or year")))
+                                 label=t("Range: start or end date known only to the month or year")))
         return _finish(fig, title, subtitle, source_line(rows["source_ids"], sources, lang),
                        source_note, handles, ncol=3)
 
@@ -463,8 +516,10 @@ def _draw_figure_row(ax, y: float, row: Any, t: i18n.Translator) -> None:
                 markerfacecolor=colour if row.qualifier == "exact" else "white", markeredgewidth=1.6)
         end = value
         if row.qualifier in ("at_least", "at_most"):
-            ax.annotate("", xy=(value * (1.35 if row.qualifier == "at_least" else 0.74), y),
-                        xytext=(value, y), arrowprops={"arrowstyle": "->", "color": colour})
+            tip = value * (1.35 if row.qualifier == "at_least" else 0.74)
+            ax.annotate("", xy=(tip, y), xytext=(value, y),
+                        arrowprops={"arrowstyle": "->", "color": colour})
+            end = max(tip, value)  # the value label goes past the arrow, not over it
     ax.annotate("  " + _value_text(row, t), (end, y), va="center", ha="left", fontsize=8.5,
                 xytext=(6, 0), textcoords="offset points", color=TEXT)
 
@@ -514,14 +569,15 @@ def figure_values_chart(rows: pd.DataFrame, *, lang: str, title: str, sources: p
             ax.spines["left"].set_visible(False)
             ax.grid(axis="x")
             ax.set_axisbelow(True)
-            if (highs % 1 == 0).all():
+            if (highs % 1 == 0).all() and ax.get_xscale() == "linear":
                 ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: t.number(x)))
             unit_text = "" if unit in ("count", "days") else f" ({t.label('unit', unit)})"
             heading = t.label("metric", metric) + unit_text
             if rows["deployment_id"].nunique() > 1:
                 heading += f" · {first['deployment_id']}"
-            ax.set_xlabel(first["panel_label"] if "panel_label" in panel else heading, loc="left")
+            heading = first["panel_label"] if "panel_label" in panel else heading
+            ax.set_xlabel(wrap_label(heading, 95), loc="left")
         present = [s for s in SUPPORT_COLOURS if s in set(rows["support_status"].astype(str))]
         handles = [Line2D([], [], marker="o", color=SUPPORT_COLOURS[s], linestyle="none",
                           label=t.label("support_status", s)) for s in present]
