@@ -71,7 +71,7 @@ class _Rows:
         self.citations: dict[str, dict] = {}
 
     def prov(self, row: int) -> dict:
-        return common.provenance(DATASET, self.facts, row, LICENCE)
+        return {"origin_row": row}
 
     def source(self, url: str, archive: str, publisher: str, link_type: str, date: str, row: int,
                warnings: list[str], where: str) -> str:
@@ -87,7 +87,7 @@ class _Rows:
                 "source_id": source_id, "url": original, "archive_url": archive or None,
                 "source_title": f"{link_type.strip() or 'Page'} cited by the Atlas of Surveillance ({host})",
                 "title_status": "descriptive", "publisher_name": publisher.strip() or host,
-                **common.partial_date_values("published_date", published), **self.prov(row)}
+                "published_date": published or None, **self.prov(row)}
         elif archive and not self.sources[source_id].get("archive_url"):
             self.sources[source_id]["archive_url"] = archive
         return source_id
@@ -215,6 +215,6 @@ def import_file(path: Path, encoding: str = "utf-8", crosswalk: common.Crosswalk
         result.rows_imported += 1
     if blank_lines:
         result.warnings.append(f"{blank_lines} empty line(s) skipped")
-    result.tables = common.build_tables(rows.all())
+    result.tables = common.build_tables(rows.all(), common.file_constants(DATASET, facts, LICENCE))
     result.check_reconciled()
     return result

@@ -249,18 +249,6 @@ def alpha2_from_alpha3(code: str) -> str:
     return _COUNTRY_BY_ALPHA3.get(code.strip().upper(), "")
 
 
-def partial_date_values(name: str, value: str) -> dict:
-    """The partial-date column and its derived columns for a valid partial date (or nothing)."""
-    from policylens.dates import parse_partial_date
-
-    if not value:
-        return {}
-    parsed = parse_partial_date(value)
-    precision, approx, earliest, latest = schema.partial_date_columns(name)
-    return {name: value, precision: parsed.precision, approx: parsed.is_approximate,
-            earliest: parsed.earliest.isoformat(), latest: parsed.latest.isoformat()}
-
-
 _DATE_FORMATS = ((re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), "ymd"), (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), "mdy"),
                  (re.compile(r"^(\d{4})-(\d{1,2})$"), "ym"), (re.compile(r"^(\d{4})$"), "y"))
 
@@ -446,27 +434,51 @@ class ImportResult:
         entry.rows.append(row)
 
 
-def provenance(dataset: str, facts: FileFacts, row: int, licence: str) -> dict:
-    """The provenance columns of one imported row."""
-    return {"origin_dataset": dataset, "origin_file": facts.name, "origin_row": row,
-            "origin_file_sha256": facts.sha256, "origin_licence": licence}
+def with_partial_dates(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """``df`` with the derived columns of each partial-date column filled (one parse per distinct date)."""
+    from policylens.dates import parse_partial_date
+
+    for name in schema.TABLES[table].fields:
+        if schema.FIELDS[name].type != "partial_date" or name not in df.columns or not df[name].notna().any():
+            continue
+        parsed = {v: parse_partial_date(v) for v in df[name].dropna().unique() if v}
+        precision, approx, earliest, latest = schema.partial_date_columns(name)
+        df[precision] = df[name].map(lambda v: parsed[v].precision if v in parsed else None)
+        df[approx] = df[name].map(lambda v: parsed[v].is_approximate if v in parsed else None)
+        df[earliest] = df[name].map(lambda v: parsed[v].earliest.isoformat() if v in parsed else None)
+        df[latest] = df[name].map(lambda v: parsed[v].latest.isoformat() if v in parsed else None)
+    return df
 
 
-def build_tables(rows: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
-    """Every table of the schema (empty where no rows), finalised like the curated tables."""
+def build_tables(rows: dict[str, list[dict]], constants: dict | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of the schema (empty where no rows), finalised like the curated tables.
+
+    Args:
+        rows: table -> row dicts. Partial-date columns need only their text value; the derived
+            precision and interval columns are filled here.
+        constants: values of columns that are the same on every row (the provenance of one file),
+            filled here rather than stored in every row dict, which keeps memory low on large files.
+    """
     from policylens.tables import finalise
 
     out = {}
     for name, spec in schema.TABLES.items():
-        records = rows.get(name, [])
-        if "record_status" in spec.fields:
-            for r in records:
-                r.setdefault("record_status", "current")
-        if "is_mirror" in spec.fields:
-            for r in records:
-                r.setdefault("is_mirror", False)
-        out[name] = finalise(pd.DataFrame(records, columns=list(spec.fields)), name)
+        df = pd.DataFrame(rows.get(name, []), columns=list(spec.fields))
+        if len(df):
+            for column, value in (constants or {}).items():
+                df[column] = df[column].astype("object").where(df[column].notna(), value)
+            for column, value in (("record_status", "current"), ("is_mirror", False)):
+                if column in spec.fields:
+                    df[column] = df[column].astype("object").where(df[column].notna(), value)
+            df = with_partial_dates(df, name)
+        out[name] = finalise(df, name)
     return out
+
+
+def file_constants(dataset: str, facts: FileFacts, licence: str) -> dict:
+    """The provenance columns shared by every row imported from one file (all but ``origin_row``)."""
+    return {"origin_dataset": dataset, "origin_file": facts.name, "origin_file_sha256": facts.sha256,
+            "origin_licence": licence}
 
 
 def _csv_bytes(header: list[str], rows: Iterable[list]) -> bytes:

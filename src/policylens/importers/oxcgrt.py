@@ -145,7 +145,7 @@ class Builder:
     warnings: list[str] = field(default_factory=list)
 
     def prov(self, row: int) -> dict:
-        return common.provenance(DATASET, self.facts, row, LICENCE)
+        return {"origin_row": row}
 
     def place(self, key: str, names: tuple[str, str], row: int) -> Jurisdiction:
         """The jurisdiction of ``key`` (country code, region code, jurisdiction joined by SEP), made on first sight."""
@@ -178,13 +178,13 @@ class Builder:
             what = f"level {previous}{prev_flag} -> {level} ({LEVELS[level]}){flag_text}"
         self.rows["events"].append({
             "event_id": event_id, "deployment_id": state.deployment_id, "event_type": "indicator_change",
-            **common.partial_date_values("event_date", date),
+            "event_date": date,
             "description": f"OxCGRT H3 manual contact tracing, {self.label(state)}: {what}. {CAVEAT}",
             **self.prov(row)})
         self.rows["figures"].append({
             "figure_id": figure_id, "deployment_id": state.deployment_id, "metric": "oxcgrt_h3_level",
             "value": float(level), "qualifier": "exact", "unit": "level", "value_text": level,
-            **common.partial_date_values("as_of_date", date),
+            "as_of_date": date,
             "scope": f"OxCGRT H3 (manual contact tracing only; apps not included), {self.label(state)}, "
                      f"from {date} until the next change",
             "figure_basis": "reported", "support_status": "single_source",
@@ -207,7 +207,7 @@ class Builder:
             event_id = f"{state.deployment_id}-E{state.events:03d}"
             self.rows["events"].append({
                 "event_id": event_id, "deployment_id": state.deployment_id, "event_type": "dataset_note",
-                **common.partial_date_values("event_date", date),
+                "event_date": date,
                 "description": f"OxCGRT coder's note on H3 (manual contact tracing), {self.label(state)}: {text}",
                 **self.prov(row)})
         else:
@@ -261,8 +261,8 @@ class Builder:
                 "country_code": state.country_code or None, "place_name": state.region_name or state.country_name,
                 "geographic_level": "region" if state.region_code else "country",
                 "category": "manual_contact_tracing", "status": status,
-                **common.partial_date_values("start_date", state.start_date),
-                **common.partial_date_values("end_date", state.end_date if status == "ended" else ""),
+                "start_date": state.start_date or None,
+                "end_date": (state.end_date if status == "ended" else "") or None,
                 "summary": summary, **self.prov(state.first_row)})
             self.cite(state.deployment_id, "deployments", DATASET_SOURCE["source_id"], state.first_row,
                       locator=self.facts.name)
@@ -314,10 +314,10 @@ def _batches(facts: common.FileFacts, columns: list[str], block_size: int):
 def _normalise_code(values: pd.Series, allowed: set[str]) -> tuple[pd.Series, pd.Series]:
     """Codes written as "1" or "1.00" -> "1"; returns (codes, valid mask). Blank stays blank and valid."""
     stripped = values.str.strip()
-    extracted = stripped.str.extract(_LEVEL, expand=False)
-    codes = extracted.where(extracted.isin(allowed), other="")
-    valid = (stripped == "") | extracted.isin(allowed)
-    return codes.where(stripped != "", ""), valid
+    # Vectorised (pyarrow) rather than a per-cell regex: this runs on every daily row.
+    codes = stripped.str.replace(r"\.0+$", "", regex=True)
+    known = codes.isin(allowed)
+    return codes.where(known, ""), (stripped == "") | known
 
 
 def _reject_mask(rejected: list[common.Rejected], frame: pd.DataFrame, mask: pd.Series, reason: str,
@@ -346,7 +346,7 @@ def _validate_v1(frame: pd.DataFrame, rejected: list[common.Rejected]) -> pd.Ser
     bad_flag = ok & ~flag_ok
     _reject_mask(rejected, frame, bad_flag, "H3_Flag is not 0, 1 or blank", "H3_Flag")
     ok &= ~bad_flag
-    frame["level_"], frame["flag_"], frame["date_"] = level, flag, dates.dt.strftime("%Y%m%d")
+    frame["level_"], frame["flag_"], frame["date_"] = level, flag, frame["Date"]
     return ok
 
 
@@ -357,6 +357,7 @@ def _v1_batch(frame: pd.DataFrame, builder: Builder, rejected: list[common.Rejec
             frame[col] = ""
     ok = _validate_v1(frame, rejected)
     good = frame[ok].copy()
+    good["row_"] = good["row_"].astype("int64")
     good["key_"] = (good["CountryCode"].str.strip() + SEP + good["RegionCode"].str.strip() + SEP
                      + good["Jurisdiction"].str.strip())
     # Rows of one jurisdiction must move forward in time (within this block and from the last block).
@@ -369,30 +370,47 @@ def _v1_batch(frame: pd.DataFrame, builder: Builder, rejected: list[common.Rejec
     _reject_mask(rejected, good, backwards, "Date is not after the previous row of this jurisdiction "
                  "(rows must be in date order, without duplicates)", "Date")
     good = good[~backwards]
-    imported = len(good)
     for rec in good.drop_duplicates("key_").itertuples(index=False):
         builder.place(rec.key_, (rec.CountryName, rec.RegionName), int(rec.row_))
-    observed = good[(good["level_"] != "") | (good["H3_Notes"].str.strip() != "")]
-    for rec in observed.itertuples(index=False):
-        _observe_v1(rec, builder)
+    changes = _changed_rows(good, builder)
+    notes = good["H3_Notes"].str.strip() != ""
+    for rec in good[good["row_"].isin(changes) | notes].itertuples(index=False):
+        state = builder.places[rec.key_]
+        date = _iso(rec.date_)
+        event_id = builder.observe(state, date, rec.level_, rec.flag_, int(rec.row_)) if rec.row_ in changes else None
+        if rec.H3_Notes.strip():
+            builder.note(state, date, rec.H3_Notes.strip(), int(rec.row_), event_id)
+    with_data = good[good["level_"] != ""]
+    for key, dates in with_data.groupby("key_", sort=False)["date_"].agg(["first", "last"]).iterrows():
+        state = builder.places[key]
+        state.first_date = state.first_date or _iso(dates["first"])
+        state.last_data_date = _iso(dates["last"])
     # Remember where each jurisdiction stands for the next block, even on rows without an H3 value.
     for key, last in good.groupby("key_", sort=False)["date_"].last().items():
         builder.places[key].last_date = int(last)
-    return imported
+    return len(good)
 
 
-def _observe_v1(rec, builder: Builder) -> None:
-    state = builder.places[rec.key_]
-    date = f"{rec.date_[:4]}-{rec.date_[4:6]}-{rec.date_[6:]}"
-    event_id = None
-    if rec.level_ != "":
-        state.first_date = state.first_date or date
-        state.last_data_date = date
-        if state.level != rec.level_ or state.flag != rec.flag_:
-            event_id = builder.observe(state, date, rec.level_, rec.flag_, int(rec.row_))
-    note = rec.H3_Notes.strip()
-    if note:
-        builder.note(state, date, note, int(rec.row_), event_id)
+def _iso(yyyymmdd: str) -> str:
+    return f"{yyyymmdd[:4]}-{yyyymmdd[4:6]}-{yyyymmdd[6:]}"
+
+
+def _changed_rows(good: pd.DataFrame, builder: Builder) -> set[int]:
+    """Row numbers whose H3 level or flag differs from the jurisdiction's previous value (or is its first)."""
+    current: dict[str, tuple] = {}
+    changed: set[int] = set()
+    columns = (good[c].to_numpy(dtype=object) for c in ("row_", "key_", "level_", "flag_"))
+    for row, key, level, flag in zip(*columns, strict=True):
+        if level == "":
+            continue  # no data that day: neither a change nor the end of one
+        before = current.get(key)
+        if before is None:
+            state = builder.places[key]
+            before = (state.level, state.flag)
+        if (level, flag) != before:
+            changed.add(row)
+        current[key] = (level, flag)
+    return changed
 
 
 def _timeseries_dates(header: list[str], file_name: str) -> tuple[list[str], dict[str, str]]:
@@ -481,7 +499,7 @@ def import_file(path: Path, encoding: str = "utf-8", *, block_size: int = BLOCK_
                 rows_read += 1
                 imported += _timeseries_row(rec, rows_read, day_columns, days, builder, rejected)
     rows = builder.finish()
-    result = common.ImportResult(DATASET, facts, LICENCE, f"oxcgrt-{layout}", common.build_tables(rows),
+    result = common.ImportResult(DATASET, facts, LICENCE, f"oxcgrt-{layout}", common.build_tables(rows, common.file_constants(DATASET, facts, LICENCE)),
                                  rows_read, imported, sorted(rejected, key=lambda r: r.row), warnings=builder.warnings)
     result.check_reconciled()
     return result

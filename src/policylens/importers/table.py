@@ -267,7 +267,7 @@ def import_file(path: Path, mapping_path: Path, encoding: str | None = None,
             continue
         rows.add(rec, number, country_code(_cell(rec, mapping.country_column, mapping), mapping), crosswalk, result)
         result.rows_imported += 1
-    result.tables = common.build_tables(rows.all())
+    result.tables = common.build_tables(rows.all(), common.file_constants(DATASET, facts, mapping.licence))
     result.check_reconciled()
     return result
 
@@ -298,7 +298,7 @@ class _TableRows:
         self.source_id = common.safe_id(mapping.dataset, "table")
 
     def prov(self, row: int) -> dict:
-        return common.provenance(DATASET, self.facts, row, self.mapping.licence)
+        return {"origin_row": row}
 
     def add(self, rec: dict, number: int, code: str, crosswalk: common.Crosswalk, result: common.ImportResult) -> None:
         m = self.mapping
@@ -323,7 +323,7 @@ class _TableRows:
             self.tables["deployments"].append({
                 "deployment_id": deployment_id, "title": m.title_template.format(**fill), "country_code": code,
                 "place_name": country_name, "geographic_level": "country", "category": tech.category,
-                "status": m.status or None, **common.partial_date_values("start_date", m.as_of),
+                "status": m.status or None, "start_date": m.as_of or None,
                 "summary": m.summary_template.format(**fill), **self.prov(number)})
             for org_id in vendor_ids:
                 self.tables["deployment_organisations"].append({
@@ -339,5 +339,5 @@ class _TableRows:
         source = {"source_id": self.source_id, "url": m.source.get("url") or None,
                   "source_title": m.source.get("title") or m.title, "title_status": "descriptive",
                   "publisher_name": m.source.get("publisher") or None, "licence": m.licence,
-                  **common.partial_date_values("published_date", m.source.get("published") or ""), **self.prov(0)}
+                  "published_date": m.source.get("published") or None, **self.prov(0)}
         return {**self.tables, "sources": [source] if self.tables["deployments"] else []}
