@@ -72,10 +72,11 @@ else:
             countries=t.n("{n} country", "{n} countries", len(totals))),
         t.n("{n} of them is documented by at least one independent source.",
             "{n} of them are documented by at least one independent source.", n_independent),
-        t.n("{n} is known only from the vendor's own claims or other sources that can only show a "
-            "claim was made.",
-            "{n} are known only from the vendor's own claims or other sources that can only show a "
-            "claim was made.", n_claims),
+        (t.n("{n} is known only from the vendor's own claims or other sources that can only show a "
+             "claim was made.",
+             "{n} are known only from the vendor's own claims or other sources that can only show a "
+             "claim was made.", n_claims)
+         if n_claims else t("None rests only on the vendor's own claims.")),
     ] + ([t("Most deployments: {countries} ({n}).", n=t.number(int(totals.max())),
              countries=t.list(t.country(c) for c in top))] if len(top) < len(totals) else []))
 
