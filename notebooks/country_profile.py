@@ -85,11 +85,13 @@ else:
 # %%
 if not lanes.empty:
     n_open = int(lanes["is_open_ended"].sum())
-    finding = (t.n("{n} of the deployments has no documented end",
-                   "{n} of the deployments have no documented end", n_open) if n_open
+    finding = (t.n("{n} of {total} deployments has no documented end",
+                   "{n} of {total} deployments have no documented end", n_open,
+                   total=t.number(len(lanes))) if n_open
                else t("Every deployment documented here has an end date"))
     if len(lanes) == 1:
-        finding = t("One deployment, {title}", title=lanes["title"].iloc[0])
+        finding = t.n("One deployment, {n} dated event", "One deployment, {n} dated events",
+                      len(events))
     fig = P.timeline(lanes, events, lang=lang, title=finding, sources=data.sources, as_of=as_of,
                      source_note=False)
     R.figure(fig, caption=t("Deployments in {country} from start to end, with their events.",
@@ -179,8 +181,7 @@ if not lanes.empty:
                       "separately, never averaged"),
             source_line=P.source_line(figures["source_ids"], data.sources, lang))
         groups = figures[figures["dispute_group"].notna()]
-        groups = groups.assign(panel_label=[f"{t.label('metric', m)} · {titles[d]}" for m, d in
-                                            zip(groups["metric"], groups["deployment_id"], strict=True)])
+        groups = groups.assign(panel_label=[titles[d] for d in groups["deployment_id"]])
         if not groups.empty:
             n_groups = groups["panel"].nunique()
             fig = P.figure_values_chart(

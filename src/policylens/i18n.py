@@ -39,7 +39,7 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 __all__ = [
     "LANGS", "Translator", "translator", "check_lang", "gettext", "ngettext", "label", "country",
-    "format_number", "format_date", "format_partial_date", "format_list", "catalogue_path",
+    "format_number", "format_compact", "format_date", "format_partial_date", "format_list", "catalogue_path",
 ]
 
 
@@ -157,6 +157,18 @@ def format_number(value: Any, lang: str, decimals: int | None = None) -> str:
     return format_decimal(round(number, places), format=pattern, locale=lang)
 
 
+def format_compact(value: Any, lang: str) -> str:
+    """A short number for chart axes: "160M" / "160 M", "2.5K" / "2,5 k"; small numbers as is."""
+    from babel.numbers import format_compact_decimal
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    number = float(value)
+    if abs(number) < 10_000:
+        return format_number(number, lang)
+    return format_compact_decimal(number, format_type="short", locale=lang, fraction_digits=1)
+
+
 def _as_date(value: Any) -> date | None:
     if value is None:
         return None
@@ -257,6 +269,10 @@ class Translator:
     def number(self, value: Any, decimals: int | None = None) -> str:
         """Number for the locale."""
         return format_number(value, self.lang, decimals)
+
+    def compact(self, value: Any) -> str:
+        """Short number for chart axes."""
+        return format_compact(value, self.lang)
 
     def date(self, value: Any, precision: str = "day", short: bool = False) -> str:
         """Date for the locale, to ``precision``."""

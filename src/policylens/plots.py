@@ -119,6 +119,7 @@ SUPPORT_COLOURS = {
     "disputed": PALETTE["orange"], "unverified": PALETTE["purple"], "refuted": PALETTE["vermillion"],
 }
 
+TITLE_WRAP = 80  # characters per line of a chart title
 SOURCE_WRAP = 120  # characters per line of the source note under a chart
 LABEL_WRAP = 38  # characters per line of a lane or bar label
 
@@ -196,7 +197,9 @@ def _finish(fig: Figure, title: str, subtitle: str | None, line: str, source_not
     measured after drawing, so neither can overlap tick labels however long they are.
     """
     ax = fig.axes[0]
-    ax.set_title(title, loc="left", pad=24 if subtitle else 10, color=TEXT)
+    # Long titles wrap rather than run off the figure (a brief may put a record's title in it).
+    ax.set_title("\n".join(textwrap.wrap(drawable(title), TITLE_WRAP)), loc="left",
+                 pad=24 if subtitle else 10, color=TEXT)
     if subtitle:
         ax.annotate(subtitle, xy=(0, 1), xycoords="axes fraction", xytext=(0, 8),
                     textcoords="offset points", ha="left", va="bottom", fontsize=9, color="#555555")
@@ -481,7 +484,7 @@ def days_in_use_chart(rows: pd.DataFrame, *, lang: str, title: str, sources: pd.
         ax.tick_params(axis="y", length=0)
         ax.spines["left"].set_visible(False)
         ax.set_xlim(0, float(rows["days_max"].fillna(rows["days_min"]).max()) * 1.5)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: t.number(x)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: t.compact(x)))
         ax.set_xlabel(t("Days in use, from launch to end (or to the last date documented)"))
         ax.grid(axis="x")
         ax.set_axisbelow(True)
@@ -571,12 +574,13 @@ def figure_values_chart(rows: pd.DataFrame, *, lang: str, title: str, sources: p
             ax.set_axisbelow(True)
             if (highs % 1 == 0).all() and ax.get_xscale() == "linear":
                 ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: t.number(x)))
-            unit_text = "" if unit in ("count", "days") else f" ({t.label('unit', unit)})"
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: t.compact(x)))
+            unit_text = "" if unit in ("count", "days") else f" ({t.label('unit', unit, inline=True)})"
             heading = t.label("metric", metric) + unit_text
-            if rows["deployment_id"].nunique() > 1:
+            if "panel_label" in panel and isinstance(first["panel_label"], str):
+                heading += f" · {first['panel_label']}"
+            elif rows["deployment_id"].nunique() > 1:
                 heading += f" · {first['deployment_id']}"
-            heading = first["panel_label"] if "panel_label" in panel else heading
             ax.set_xlabel(wrap_label(heading, 95), loc="left")
         present = [s for s in SUPPORT_COLOURS if s in set(rows["support_status"].astype(str))]
         handles = [Line2D([], [], marker="o", color=SUPPORT_COLOURS[s], linestyle="none",
@@ -628,7 +632,7 @@ def ranked_bars(rows: pd.DataFrame, *, label: str, value: str, lang: str, title:
         ax.spines["left"].set_visible(False)
         ax.set_xlim(0, float(rows[value].max()) * 1.15 or 1)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: t.number(x)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: t.compact(x)))
         ax.grid(axis="x")
         ax.set_axisbelow(True)
         if value_label:
@@ -688,7 +692,7 @@ def stacked_bars(rows: pd.DataFrame, *, category: str, stack: str, value: str, l
         ax.spines["left"].set_visible(False)
         ax.set_xlim(0, float(left.max()) * 1.12 or 1)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: t.number(x)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: t.compact(x)))
         ax.grid(axis="x")
         ax.set_axisbelow(True)
         if value_label:
