@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -39,10 +40,19 @@ ENV = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "1764115200",
        "MPLBACKEND": "Agg", "POLICYLENS_CURATED_DIR": str(REPO / "tests/fixtures/build/curated")}
 
 
-def _timed(cmd: list[str], **kw) -> float:
-    start = time.perf_counter()
+CPU: dict[str, float] = {}  # mode -> CPU seconds (user + sys) of the last run, children included
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(cmd: list[str], mode: str, **kw) -> float:
+    cpu, start = _cpu(), time.perf_counter()
     subprocess.run(cmd, check=True, env=ENV, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, **kw)
+    CPU[mode] = _cpu() - cpu
     return time.perf_counter() - start
 
 
@@ -51,13 +61,15 @@ def naive_loop(work: Path) -> float:
     ipynb = work / "bench_brief.ipynb"
     subprocess.run([str(BIN / "jupytext"), "--to", "ipynb", "-o", str(ipynb), str(NOTEBOOK)],
                    check=True, env=ENV, capture_output=True)
-    start = time.perf_counter()
+    cpu, start = _cpu(), time.perf_counter()
     for country in COUNTRIES:
         out = work / f"out_{country}.ipynb"
         subprocess.run([str(BIN / "papermill"), str(ipynb), str(out), "-p", "country", country,
-                        "-k", "python3"], check=True, env=ENV, capture_output=True)
+                        "-k", "python3", "--language", "python"], check=True, env=ENV,
+                       capture_output=True)
         subprocess.run([str(BIN / "jupyter-nbconvert"), "--to", "html", "--no-input", str(out)],
                        check=True, env=ENV, capture_output=True)
+    CPU["naive_loop"] = _cpu() - cpu
     return time.perf_counter() - start
 
 
@@ -65,7 +77,8 @@ def script_bound(work: Path) -> float:
     """The notebook's code exec'd 8 times in one process that imported the stack once."""
     script = work / "script_bound.py"
     script.write_text(_script_source(), encoding="utf-8")
-    return _timed([sys.executable, str(script), str(NOTEBOOK), *COUNTRIES], cwd=REPO)
+    return _timed([sys.executable, str(script), str(NOTEBOOK), *COUNTRIES], "script_bound",
+                  cwd=REPO)
 
 
 def _script_source() -> str:
@@ -86,10 +99,10 @@ for country in sys.argv[2:]:
 '''
 
 
-def policylens_build(out: Path, *extra: str) -> float:
+def policylens_build(out: Path, *extra: str, mode: str = "build") -> float:
     """``policylens build`` of the eight briefs into ``out``."""
     return _timed([str(BIN / "policylens"), "build", "--matrix", str(MATRIX), "--out", str(out),
-                   *extra], cwd=REPO)
+                   *extra], mode, cwd=REPO)
 
 
 def main() -> None:
@@ -107,19 +120,25 @@ def main() -> None:
         results["build_s"] = statistics.median(
             policylens_build(work / f"fork{i}", "--force", "--jobs", str(cores))
             for i in range(args.repeat))
-        policylens_build(work / "fork0")  # settle: picks up any input edited meanwhile
+        policylens_build(work / "fork0", mode="noop")  # settle: picks up any input edited meanwhile
         results["noop_rebuild_s"] = statistics.median(
-            policylens_build(work / "fork0") for _ in range(args.repeat))
+            policylens_build(work / "fork0", mode="noop") for _ in range(args.repeat))
         results["build_kernel_engine_s"] = policylens_build(
-            work / "kernel", "--force", "--jobs", str(cores), "--engine", "kernel")
+            work / "kernel", "--force", "--jobs", str(cores), "--engine", "kernel",
+            mode="kernel_engine")
         if not args.skip_naive:
             results["naive_loop_s"] = naive_loop(work)
-    report = {"cores": cores, "briefs": len(COUNTRIES), **{k: round(v, 3) for k, v in results.items()}}
+    report = {"cores": cores, "briefs": len(COUNTRIES), "load_avg_1min": os.getloadavg()[0],
+              **{k: round(v, 3) for k, v in results.items()},
+              **{f"cpu_{k}_s": round(v, 3) for k, v in CPU.items()}}
     report["build_vs_script_bound"] = round(results["build_s"] / results["script_bound_s"], 2)
     report["kernel_engine_vs_script_bound"] = round(
         results["build_kernel_engine_s"] / results["script_bound_s"], 2)
     if "naive_loop_s" in results:
         report["naive_loop_vs_build"] = round(results["naive_loop_s"] / results["build_s"], 1)
+        report["cpu_naive_loop_vs_build"] = round(CPU["naive_loop"] / CPU["build"], 1)
+    # CPU seconds are less sensitive to other load on the machine than wall-clock time.
+    report["cpu_build_vs_script_bound"] = round(CPU["build"] / CPU["script_bound"], 2)
     for key, value in report.items():
         print(f"{key:<32}{value}")
     out = REPO / "benchmarks" / "results" / "bench_build.json"

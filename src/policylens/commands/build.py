@@ -128,6 +128,12 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         _err(f"cannot write the outputs: {exc}")
         return EXIT_INFRA
+    except Exception:  # noqa: BLE001 - a bug in the build itself: show it, say it is not the data
+        import traceback
+
+        traceback.print_exc()
+        _err("internal error in the build (not in a brief); outputs already published are intact")
+        return EXIT_INFRA
 
 
 def _merge(shards: list[Path], out_dir: Path) -> int:
