@@ -31,7 +31,7 @@ import pandas as pd
 
 import policylens
 from policylens import audit, compare, plots, report as R
-from policylens.brief_sources import source_items
+from policylens.brief_sources import compact_source_line, source_items
 from policylens.i18n_evidence import translator
 
 t = translator(lang)
@@ -94,8 +94,12 @@ orgs = data.organisations.set_index(data.organisations["organisation_id"].astype
 
 
 def actor_name(org_id):
-    """Name of the acting organisation, or an empty string."""
-    return str(orgs.loc[org_id, "organisation_name"]) if isinstance(org_id, str) and org_id in orgs.index else ""
+    """Short name of the acting organisation ("CNIL" for a name ending in "(CNIL)"), or ""."""
+    if not (isinstance(org_id, str) and org_id in orgs.index):
+        return ""
+    name = str(orgs.loc[org_id, "organisation_name"])
+    acronym = re.search(r"\(([A-Z][A-Za-z&]{1,9})\)$", name)
+    return acronym.group(1) if acronym else name
 
 
 # %%
@@ -137,7 +141,7 @@ else:
         t("Start"): [t.partial_date(d) for d in deployments["start_date"]],
         t("End"): [t.partial_date(d) for d in deployments["end_date"]],
     }), caption=t("Deployments in this brief"),
-        source_line=plots.source_line(audit.cited_source_ids(data.citations, ids), data.sources, lang))
+        source_line=compact_source_line(audit.cited_source_ids(data.citations, ids), data.sources, lang))
 
 # %%
 if not deployments.empty:
@@ -156,7 +160,7 @@ if not deployments.empty:
     R.figure(fig, caption=t("Each lane runs from a deployment's start to its end (an arrow: no end "
                             "documented). Markers are regulator, court and key events; a date known "
                             "only to the month or year is hollow, with whiskers over the period."),
-             source_line=plots.source_line_of(fig))
+             source_line=compact_source_line(list(lanes["source_ids"]) + list(marked["source_ids"]), data.sources, lang))
     if not legal.empty:
         R.table(pd.DataFrame({
             t("Date"): [t.partial_date(d) for d in legal["event_date"]],
@@ -165,7 +169,7 @@ if not deployments.empty:
             t("By"): [actor_name(a) for a in legal["actor_organisation_id"]],
             t("What happened"): legal["description"],
         }), caption=t("Regulator and court actions, in date order"),
-            source_line=plots.source_line(audit.cited_source_ids(data.citations, legal["event_id"]),
+            source_line=compact_source_line(audit.cited_source_ids(data.citations, legal["event_id"]),
                                            data.sources, lang))
 
 # %%
@@ -192,7 +196,7 @@ if not deployments.empty:
                                 "states it and the year it describes; values that differ in scope or "
                                 "date are different quantities, and values of the same quantity are "
                                 "disputed. Nothing is averaged."),
-                 source_line=plots.source_line_of(fig))
+                 source_line=compact_source_line(rows["source_ids"], data.sources, lang))
         R.table(pd.DataFrame({
             t("Place"): [deployments.set_index("deployment_id").loc[d, "place_name"] for d in rows["deployment_id"]],
             t("Counts"): [t.label("metric", m) for m in rows["metric"]],
@@ -204,7 +208,7 @@ if not deployments.empty:
             t("Support"): [t.label("support_status", s) for s in rows["support_status"]],
             t("Sources"): [", ".join(audit.cited_source_ids(data.citations, [f])) for f in rows["figure_id"]],
         }), caption=t("Camera counts and disputed figures, with what each one counts"),
-            source_line=plots.source_line(figure_sources, data.sources, lang))
+            source_line=compact_source_line(figure_sources, data.sources, lang))
 
 # %%
 all_ids = ids + list(events["event_id"]) + list(figures["figure_id"])

@@ -24,7 +24,7 @@ import pandas as pd
 
 import policylens
 from policylens import audit, maps, plots, report as R
-from policylens.brief_sources import source_items
+from policylens.brief_sources import compact_source_line, source_items
 from policylens.i18n_evidence import translator
 
 t = translator(lang)
@@ -83,7 +83,7 @@ else:
 # %%
 if known_vendor and not exports.empty:
     R.heading(t("Where the deployments are"))
-    map_sources = plots.source_line(audit.cited_source_ids(data.citations, export_ids), data.sources, lang)
+    map_sources = compact_source_line(audit.cited_source_ids(data.citations, export_ids), data.sources, lang)
     fig = maps.choropleth(
         dict(totals), lang=lang, legend_title=t("Deployments documented"), source_note=False,
         title=t.n("{vendor} deployments documented in {n} country", "{vendor} deployments documented in {n} countries",
@@ -114,7 +114,7 @@ if known_vendor and not exports.empty:
                              value_label=t("Deployments"), source_note=False)
     R.figure(fig, caption=t("Deployments by recipient country: documented by at least one independent "
                             "source, or known only from the vendor's own claims."),
-             source_line=plots.source_line_of(fig))
+             source_line=compact_source_line(stacked["source_ids"], data.sources, lang))
     R.table(pd.DataFrame({
         t("Country"): [t.country(c) for c in exports["country_code"]],
         t("Deployment"): exports["title"],
@@ -123,7 +123,8 @@ if known_vendor and not exports.empty:
         t("Start"): [t.partial_date(d) for d in exports["start_date"]],
         t("Role"): [t.list(t.label("role", r) for r in roles.split(", ")) for roles in exports["roles"]],
         t("Evidence"): [EVIDENCE_LABELS[e] for e in exports["evidence"]],
-        t("Independent sources"): exports["independent_source_ids"].fillna(""),
+        t("Independent sources"): [len(ids.split(", ")) if isinstance(ids, str) else 0
+                                   for ids in exports["independent_source_ids"]],
     }), caption=t("{vendor} deployments outside {home}, with how each is documented",
                   vendor=vendor_name, home=t.country(home)),
         source_line=map_sources)
@@ -131,7 +132,7 @@ if known_vendor and not exports.empty:
 # %%
 if known_vendor and not claims_of_vendor.empty:
     R.heading(t("The vendor's own figures"))
-    claim_sources = plots.source_line(audit.cited_source_ids(data.citations, claims_of_vendor["figure_id"]),
+    claim_sources = compact_source_line(audit.cited_source_ids(data.citations, claims_of_vendor["figure_id"]),
                                        data.sources, lang)
     R.table(pd.DataFrame({
         t("Counts"): [t.label("metric", m) for m in claims_of_vendor["metric"]],

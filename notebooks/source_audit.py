@@ -25,7 +25,7 @@ import pandas as pd
 
 import policylens
 from policylens import audit, plots, report as R
-from policylens.brief_sources import source_items
+from policylens.brief_sources import compact_source_line, source_items
 from policylens.i18n_evidence import translator
 
 t = translator(lang)
@@ -114,7 +114,7 @@ if not figures.empty:
     R.figure(fig, caption=t("Figures by support status, split by the kinds of sources they cite. Claim-only "
                             "sources (partisan, opinion, vendor, low quality, unclassified mirrors) can "
                             "show that a claim was made, not that it is true."),
-             source_line=plots.source_line_of(fig))
+             source_line=compact_source_line(stacked["source_ids"], data.sources, lang))
     by_kind = audit.figures_by_support_status_and_source_kind(figures, data.citations, data.sources)
     R.table(pd.DataFrame({t("Support status"): [t.label("support_status", s) for s in by_kind.index],
                           t("Figures"): by_kind["figures"],
@@ -122,7 +122,7 @@ if not figures.empty:
                              for k in by_kind.columns if k != "figures"}}),
             caption=t("Figures by support status (rows) and the kinds of sources they cite (columns); a "
                       "figure citing two kinds counts in both columns"),
-            source_line=plots.source_line(source_ids.values(), data.sources, lang))
+            source_line=compact_source_line(source_ids.values(), data.sources, lang))
 
 # %%
 if not figures.empty:
@@ -141,7 +141,7 @@ if not figures.empty:
                                 for ks in claim_only["source_kinds"]],
             t("Sources"): claim_only["source_ids"],
         }), caption=t("Figures whose every source is partisan, opinion, vendor, low quality or a mirror"),
-            source_line=plots.source_line(claim_only["source_ids"].str.split(", ").sum(), data.sources, lang))
+            source_line=compact_source_line(claim_only["source_ids"].str.split(", ").sum(), data.sources, lang))
 
 # %%
 if not figures.empty:
@@ -157,7 +157,7 @@ if not figures.empty:
             t("Highest"): [t.figure_value(v, None, None, u) for v, u in zip(ranges["high"], ranges["unit"], strict=True)],
             t("Highest / lowest"): [t.number(v, 1) if pd.notna(v) else "" for v in ranges["ratio"]],
         }), caption=t("How far apart the values of each disputed quantity are (never averaged)"),
-            source_line=plots.source_line(disputed["source_ids"].dropna().str.split(", ").sum(),
+            source_line=compact_source_line(disputed["source_ids"].dropna().str.split(", ").sum(),
                                           data.sources, lang))
         R.table(pd.DataFrame({
             t("Deployment"): disputed["deployment_id"],
@@ -171,7 +171,7 @@ if not figures.empty:
             t("Support"): [t.label("support_status", s) for s in disputed["support_status"]],
             t("Sources"): disputed["source_ids"].fillna(""),
         }), caption=t("Every value of every disputed quantity, with its scope and sources"),
-            source_line=plots.source_line(disputed["source_ids"].dropna().str.split(", ").sum(),
+            source_line=compact_source_line(disputed["source_ids"].dropna().str.split(", ").sum(),
                                           data.sources, lang))
 
 # %%
@@ -197,13 +197,13 @@ if not claims.empty:
                       for k in kinds_present},
         value_label=t("Claims"), source_note=False)
     R.figure(fig, caption=t("Claims by fact-check verdict, split by the kind of source that makes them"),
-             source_line=plots.source_line_of(fig))
+             source_line=compact_source_line(stacked["source_ids"], data.sources, lang))
     R.table(pd.DataFrame({t("Source kind"): [t.label("source_kind", k) if k != audit.UNKNOWN_KIND else t("No source")
                                              for k in claim_table.index],
                           **{t.label("verdict", v) if v != "total" else t("Total"): claim_table[v]
                              for v in claim_table.columns}}),
             caption=t("Claims by the kind of source that makes them (rows) and verdict (columns)"),
-            source_line=plots.source_line(verdict_rows["source_id"], data.sources, lang))
+            source_line=compact_source_line(verdict_rows["source_id"], data.sources, lang))
 
 # %%
 if not claims.empty:
@@ -216,7 +216,7 @@ if not claims.empty:
                               **{t.label("verdict", v) if v != "total" else t("Total"): seed_table[v]
                                  for v in seed_table.columns}}),
                 caption=t("Claims of each seed text by verdict"),
-                source_line=plots.source_line(seed_table.index, data.sources, lang))
+                source_line=compact_source_line(seed_table.index, data.sources, lang))
         R.table(pd.DataFrame({
             t("Claim"): seeds["claim_number"].fillna(seeds["claim_id"]),
             t("Seed text"): seeds["publisher_name"],
@@ -224,7 +224,7 @@ if not claims.empty:
             t("Verdict"): [t.label("verdict", v) for v in seeds["verdict"]],
             t("What the evidence says"): seeds["evidence"],
         }), caption=t("Each seed claim with its verdict and the evidence (claims and evidence in English)"),
-            source_line=plots.source_line(audit.cited_source_ids(data.citations, seeds["claim_id"],
+            source_line=compact_source_line(audit.cited_source_ids(data.citations, seeds["claim_id"],
                                                                  extra=seeds["source_id"]), data.sources, lang))
 
 # %%

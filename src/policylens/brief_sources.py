@@ -13,7 +13,40 @@ import pandas as pd
 
 from policylens.i18n_evidence import translator
 
-__all__ = ["source_items"]
+__all__ = ["source_items", "compact_source_line", "MAX_PUBLISHERS"]
+
+# Beyond this many publishers a source line stops helping a reader under a chart; it then counts
+# the sources and points to the list that ends the brief, where every one is given in full.
+MAX_PUBLISHERS = 40
+
+
+def compact_source_line(source_ids: Iterable, sources: pd.DataFrame, lang: str) -> str:
+    """The house source line (``plots.source_line``), or a count when it would name too many.
+
+    Args:
+        source_ids: ids, or tuples of ids, of the sources behind the rows shown.
+        sources: the ``sources`` table.
+        lang: ``en`` or ``fr``.
+
+    Returns:
+        ``"Sources: AFP (2019); ..."`` for up to ``MAX_PUBLISHERS`` publishers, else
+        ``"Sources: 152 sources from 118 publishers, listed at the end of this brief."``.
+    """
+    from policylens import plots
+
+    ids = set()
+    for value in source_ids:
+        if isinstance(value, str) and value:
+            ids.add(value)
+        elif isinstance(value, tuple | list | set):
+            ids.update(v for v in value if isinstance(v, str) and v)
+    known = sources[sources["source_id"].astype("object").isin(ids)]
+    publishers = set(known["publisher_name"].astype("object")) | (ids - set(known["source_id"].astype("object")))
+    if len(publishers) <= MAX_PUBLISHERS:
+        return plots.source_line(sorted(ids), sources, lang)
+    t = translator(lang)
+    return t("Sources: {n} sources from {p} publishers, listed at the end of this brief.",
+             n=t.number(len(ids)), p=t.number(len(publishers)))
 
 
 def _text(value) -> str:
