@@ -1,4 +1,5 @@
-"""Importer test helpers: fixture paths, and small XLSX files built from raw XML so tests control every byte."""
+"""Importer test helpers: fixture paths; XLSX built from raw XML so tests control every byte."""
+# ruff: noqa: E501  (the OOXML boilerplate below is kept verbatim, one element per line)
 
 from __future__ import annotations
 
@@ -50,15 +51,24 @@ def cell_xml(ref: str, value) -> str:
         return f'<c r="{ref}"{kind}><f>{escape(formula.lstrip("="))}</f>{cached_xml}</c>'
     if isinstance(value, int | float):
         return f'<c r="{ref}"><v>{value}</v></c>'
-    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>'
+    return (
+        f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>'
+    )
 
 
-def write_xlsx(path: Path, rows: list[list], sheet: str = "Sheet1", doctype: str = "",
-               extra_entries: dict[str, bytes] | None = None) -> Path:
+def write_xlsx(
+    path: Path,
+    rows: list[list],
+    sheet: str = "Sheet1",
+    doctype: str = "",
+    extra_entries: dict[str, bytes] | None = None,
+) -> Path:
     """Write ``rows`` (lists of cell values) as a one-sheet workbook at ``path``."""
     row_xml = []
     for r, values in enumerate(rows, start=1):
-        cells = "".join(cell_xml(f"{_col(c)}{r}", v) for c, v in enumerate(values, start=1) if v != "")
+        cells = "".join(
+            cell_xml(f"{_col(c)}{r}", v) for c, v in enumerate(values, start=1) if v != ""
+        )
         row_xml.append(f'<row r="{r}">{cells}</row>')
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", CONTENT_TYPES)

@@ -1,4 +1,4 @@
-"""Atlas of Surveillance importer: deployments, vendors through the crosswalk, sources, bad input."""
+"""Atlas of Surveillance importer: deployments, vendors via the crosswalk, sources, bad input."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import csv
 import io
 
 import pytest
-
 from importer_helpers import CURATED_CROSSWALK, IMPORT_FIXTURES
+
 from policylens.importers import atlas, common
 
 ATLAS = IMPORT_FIXTURES / "atlas_of_surveillance.csv"
@@ -32,7 +32,12 @@ def test_reconciliation_and_rejected_rows(result):
 
 def test_one_row_one_deployment_with_ids_kept_as_strings(result):
     deployments = result.tables["deployments"].set_index("deployment_id")
-    assert list(deployments.index) == ["AOS-00101", "AOS-00102", "AOS-00103", "AOS-00105"]  # leading zeros kept
+    assert list(deployments.index) == [
+        "AOS-00101",
+        "AOS-00102",
+        "AOS-00103",
+        "AOS-00105",
+    ]  # leading zeros kept
     assert deployments.loc["AOS-00101", "category"] == "body_worn_camera"
     assert deployments.loc["AOS-00102", "category"] == "licence_plate_recognition"
     assert deployments.loc["AOS-00103", "category"] == "facial_recognition"
@@ -43,9 +48,19 @@ def test_one_row_one_deployment_with_ids_kept_as_strings(result):
 
 def test_vendors_through_the_crosswalk_and_unknown_ones_reported(result):
     roles = result.tables["deployment_organisations"]
-    vendors = roles[roles["role"] == "vendor"].groupby("deployment_id")["organisation_id"].apply(sorted).to_dict()
-    # "Axon Enterprise, Inc." (legal suffix), "Hikvison" (misspelling alias), "Huawei Technologies Co., Ltd.".
-    assert vendors == {"AOS-00101": ["axon"], "AOS-00102": ["axon"], "AOS-00103": ["hikvision", "huawei"]}
+    vendors = (
+        roles[roles["role"] == "vendor"]
+        .groupby("deployment_id")["organisation_id"]
+        .apply(sorted)
+        .to_dict()
+    )
+    # "Axon Enterprise, Inc." (legal suffix), "Hikvison" (misspelling alias),
+    # "Huawei Technologies Co., Ltd." (legal name).
+    assert vendors == {
+        "AOS-00101": ["axon"],
+        "AOS-00102": ["axon"],
+        "AOS-00103": ["hikvision", "huawei"],
+    }
     assert list(result.unknown_vendors) == ["Vigilant Solutions"]
     assert result.unknown_vendors["Vigilant Solutions"].rows == [2]
     # Unknown vendors never become organisations; only the agencies do.
@@ -67,13 +82,23 @@ def test_links_snapshots_and_other_links_become_sources(result):
     assert contract["archive_url"].startswith("https://web.archive.org/web/20200101000000/")
     assert contract["publisher_name"] == "City of Springfield"
     assert contract["published_date"] == "2019-06-04"
-    assert sources.loc["https://example.com/news/springfield-cameras", "published_date"] == "2019-06-05"  # 6/5/2019
-    assert {"https://example.org/minutes/2020-02.pdf", "https://example.org/minutes/2020-03.pdf"} <= set(sources.index)
+    assert (
+        sources.loc["https://example.com/news/springfield-cameras", "published_date"]
+        == "2019-06-05"
+    )  # 6/5/2019
+    assert {
+        "https://example.org/minutes/2020-02.pdf",
+        "https://example.org/minutes/2020-03.pdf",
+    } <= set(sources.index)
     citations = result.tables["citations"]
     assert set(citations.loc[citations["target_id"] == "AOS-00102", "source_id"]) == {
-        sources.loc[u, "source_id"] for u in ("https://example.com/news/springfield-alpr",
-                                             "https://example.org/minutes/2020-02.pdf",
-                                             "https://example.org/minutes/2020-03.pdf")}
+        sources.loc[u, "source_id"]
+        for u in (
+            "https://example.com/news/springfield-alpr",
+            "https://example.org/minutes/2020-02.pdf",
+            "https://example.org/minutes/2020-03.pdf",
+        )
+    }
     assert any("sometime in 2020" in w for w in result.warnings)
     assert any("'not a url'" in w for w in result.warnings)
 
@@ -81,7 +106,9 @@ def test_links_snapshots_and_other_links_become_sources(result):
 def test_provenance_and_licence(result):
     deployments = result.tables["deployments"]
     assert list(deployments["origin_row"]) == [1, 2, 3, 6]
-    assert set(deployments["origin_licence"]) == {"CC-BY-4.0"} and set(deployments["origin_dataset"]) == {"atlas"}
+    assert set(deployments["origin_licence"]) == {"CC-BY-4.0"} and set(
+        deployments["origin_dataset"]
+    ) == {"atlas"}
 
 
 def test_missing_and_renamed_columns_are_one_error(tmp_path, crosswalk):
@@ -95,7 +122,9 @@ def test_missing_and_renamed_columns_are_one_error(tmp_path, crosswalk):
         atlas.import_file(bad, crosswalk=crosswalk)
     assert len(info.value.problems) == 1
     message = info.value.problems[0]
-    assert "'TECH ABV'" in message and "'Other Links'" in message and "'Tech Abbreviation'" in message
+    assert (
+        "'TECH ABV'" in message and "'Other Links'" in message and "'Tech Abbreviation'" in message
+    )
     assert "expected exactly 28 columns" in message
 
 

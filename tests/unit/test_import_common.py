@@ -1,4 +1,4 @@
-"""What every importer shares: the vendor crosswalk, errors, reconciliation, output, combine, CLI."""
+"""What importers share: the vendor crosswalk, errors, reconciliation, output, combine, CLI."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import json
 
 import pandas as pd
 import pytest
-
 from importer_helpers import CURATED_CROSSWALK, IMPORT_FIXTURES
+
 from policylens import cli, schema
 from policylens.importers import combine, common, oxcgrt, read_imported, table
 
@@ -18,9 +18,16 @@ MAPPING = table.Path(table.__file__).parent / "mappings" / "carnegie_aigs.yaml"
 def test_the_curated_organisations_are_the_crosswalk():
     # The repository's own curated aliases: the crosswalk the importers use by default.
     crosswalk = common.curated_crosswalk()
-    cases = {"Huawei": "huawei", "Huawei Technologies": "huawei", "华为": "huawei", "HUAWEI TECHNOLOGIES CO., LTD": "huawei",
-             "Hikvision": "hikvision", "Hangzhou Hikvision": "hikvision", "Ant Financial": "ant-group",
-             "Ant Group": "ant-group"}
+    cases = {
+        "Huawei": "huawei",
+        "Huawei Technologies": "huawei",
+        "华为": "huawei",
+        "HUAWEI TECHNOLOGIES CO., LTD": "huawei",
+        "Hikvision": "hikvision",
+        "Hangzhou Hikvision": "hikvision",
+        "Ant Financial": "ant-group",
+        "Ant Group": "ant-group",
+    }
     assert {text: crosswalk.match(text) for text in cases} == cases
     assert crosswalk.match("Acme Vision") == ""
 
@@ -32,7 +39,9 @@ def test_unknown_strings_get_a_hint_never_a_match():
 
 
 def test_normalise_name_drops_case_punctuation_and_legal_suffixes():
-    assert common.normalise_name("Axon Enterprise, Inc.") == common.normalise_name("axon enterprise")
+    assert common.normalise_name("Axon Enterprise, Inc.") == common.normalise_name(
+        "axon enterprise"
+    )
     assert common.normalise_name("Huawei Technologies Co., Ltd.") == "huawei technologies"
     assert common.normalise_name("Co") == "co"  # a name is never emptied
 
@@ -98,7 +107,9 @@ def test_combine_puts_curated_and_imported_rows_together(tmp_path, valid_dir):
     data = combine(curated, out)
     deployments = data.deployments
     assert deployments["origin_dataset"].value_counts()[lambda s: s > 0].to_dict() == {
-        "oxcgrt": 3, "curated": len(curated.deployments)}
+        "oxcgrt": 3,
+        "curated": len(curated.deployments),
+    }
     assert str(deployments["start_date_earliest"].dtype).startswith("datetime")
     assert "NA" in set(deployments["country_code"].dropna())  # Namibia survived the round trip
     assert len(data.events) == len(curated.events) + 8
@@ -108,7 +119,9 @@ def test_combine_puts_curated_and_imported_rows_together(tmp_path, valid_dir):
 
 def test_cli_exit_codes_and_atomic_output(tmp_path, capsys):
     out = tmp_path / "ox"
-    code = cli.main(["import", "oxcgrt", str(IMPORT_FIXTURES / "oxcgrt_v1_withnotes.csv"), "--out", str(out)])
+    code = cli.main(
+        ["import", "oxcgrt", str(IMPORT_FIXTURES / "oxcgrt_v1_withnotes.csv"), "--out", str(out)]
+    )
     assert code == 3  # imported, with rejected rows
     assert "read 19 rows, imported 16, rejected 3" in capsys.readouterr().err
     renamed = tmp_path / "renamed.csv"
@@ -118,8 +131,21 @@ def test_cli_exit_codes_and_atomic_output(tmp_path, capsys):
     assert "missing or renamed: 'CountryCode'" in capsys.readouterr().err
     bad_map = tmp_path / "map.yaml"
     bad_map.write_text("dataset: x\n", encoding="utf-8")
-    code = cli.main(["import", "table", str(AIGS), "--mapping", str(bad_map), "--out", str(tmp_path / "t"),
-                     "--curated", str(CURATED_CROSSWALK)])
+    code = cli.main(
+        [
+            "import",
+            "table",
+            str(AIGS),
+            "--mapping",
+            str(bad_map),
+            "--out",
+            str(tmp_path / "t"),
+            "--curated",
+            str(CURATED_CROSSWALK),
+        ]
+    )
     assert code == 2
-    code = cli.main(["import", "oxcgrt", str(IMPORT_FIXTURES / "h3_contact_tracing.csv"), "--out", str(out)])
+    code = cli.main(
+        ["import", "oxcgrt", str(IMPORT_FIXTURES / "h3_contact_tracing.csv"), "--out", str(out)]
+    )
     assert code == 3 and (out / "import_report.json").is_file()

@@ -6,9 +6,9 @@ import shutil
 
 import pandas as pd
 import pytest
+from importer_helpers import IMPORT_FIXTURES
 
 from policylens.importers import common, oxcgrt
-from importer_helpers import IMPORT_FIXTURES
 
 V1 = IMPORT_FIXTURES / "oxcgrt_v1_withnotes.csv"
 TIMESERIES = IMPORT_FIXTURES / "h3_contact_tracing.csv"
@@ -55,7 +55,11 @@ def test_subnational_rows_are_their_own_jurisdiction(v1):
     assert england["geographic_level"] == "region" and england["place_name"] == "England"
     assert england["country_code"] == "GB"
     # 0 -> 2 on 3 Jan, back to 0 on 5 Jan: it ended.
-    assert (england["status"], england["start_date"], england["end_date"]) == ("ended", "2020-01-03", "2020-01-05")
+    assert (england["status"], england["start_date"], england["end_date"]) == (
+        "ended",
+        "2020-01-03",
+        "2020-01-05",
+    )
     assert deployments.loc["OXCGRT-H3-GBR", "geographic_level"] == "country"
 
 
@@ -76,19 +80,30 @@ def test_notes_give_sources_snapshots_and_quotes(v1):
     assert guidance["archive_url"].startswith("https://web.archive.org/web/20200308000000/")
     e2 = citations[citations["target_id"] == "OXCGRT-H3-GBR-E002"]
     assert len(e2) == 2  # two URLs in one note
-    assert set(e2["quote"]) == {"Contacts of confirmed cases will be followed up by local health protection teams",
-                                "tracing teams were contacting close contacts […] not every case is traced"}
+    assert set(e2["quote"]) == {
+        "Contacts of confirmed cases will be followed up by local health protection teams",
+        "tracing teams were contacting close contacts […] not every case is traced",
+    }
     faq_id = common.source_id_for("oxcgrt", "https://example.org/england/tracing-faq")
     # "URL (see also URL) [quote]": the quote belongs to the URL it directly follows.
-    assert citations.loc[f"OXCGRT-H3-GBR-UK_ENG-E002@{faq_id}", "quote"] == "all contacts, in every case"
+    assert (
+        citations.loc[f"OXCGRT-H3-GBR-UK_ENG-E002@{faq_id}", "quote"]
+        == "all contacts, in every case"
+    )
 
 
 def test_parse_note_handles_parentheses_punctuation_and_unquoted_urls():
-    cited = oxcgrt.parse_note("see https://example.org/a). Then https://web.archive.org/web/2020id_/example.org/b "
-                              "[“one”] [two] and https://example.org/c.")
+    cited = oxcgrt.parse_note(
+        "see https://example.org/a). Then https://web.archive.org/web/2020id_/example.org/b "
+        "[“one”] [two] and https://example.org/c."
+    )
     assert [(c.url, c.archive_url, c.quotes) for c in cited] == [
         ("https://example.org/a", "", ()),
-        ("http://example.org/b", "https://web.archive.org/web/2020id_/example.org/b", ("one", "two")),
+        (
+            "http://example.org/b",
+            "https://web.archive.org/web/2020id_/example.org/b",
+            ("one", "two"),
+        ),
         ("https://example.org/c", "", ()),
     ]
 
@@ -99,7 +114,11 @@ def test_values_written_with_decimals_and_na_note_kept(v1):
     assert list(nam["value"]) == [0, 1]  # "0.00", "1.00"
     events = v1.tables["events"]
     # In the v1 layout "NA" is text, not "missing": the note "NA" is kept as written.
-    assert events.loc[events["event_id"] == "OXCGRT-H3-NAM-E001", "description"].str.endswith("Coder's note: NA").all()
+    assert (
+        events.loc[events["event_id"] == "OXCGRT-H3-NAM-E001", "description"]
+        .str.endswith("Coder's note: NA")
+        .all()
+    )
 
 
 def test_provenance_on_every_row(v1):
@@ -118,7 +137,10 @@ def test_timeseries_na_means_missing_and_bad_cells_reject_the_row(timeseries):
     figures = timeseries.tables["figures"]
     nam = figures[figures["deployment_id"] == "OXCGRT-H3-NAM"]
     # NA, NA, 0, 0, 1, 1: first recorded on 3 Jan, one change on 5 Jan.
-    assert list(zip(nam["as_of_date"], nam["value"], strict=True)) == [("2020-01-03", 0), ("2020-01-05", 1)]
+    assert list(zip(nam["as_of_date"], nam["value"], strict=True)) == [
+        ("2020-01-03", 0),
+        ("2020-01-05", 1),
+    ]
     abw = figures[figures["deployment_id"] == "OXCGRT-H3-ABW"]
     # 0 0 1 1 NA 2: the NA day is no data, not a change to or from anything.
     assert list(abw["value"]) == [0, 1, 2]
@@ -135,8 +157,10 @@ def test_streaming_in_small_blocks_gives_the_same_tables(v1):
 
 def test_renamed_column_is_one_error_listing_expected_and_found(tmp_path):
     bad = tmp_path / "renamed.csv"
-    bad.write_text(V1.read_text(encoding="utf-8").replace("H3_Contact tracing", "H3_Contact Tracing", 1),
-                   encoding="utf-8")
+    bad.write_text(
+        V1.read_text(encoding="utf-8").replace("H3_Contact tracing", "H3_Contact Tracing", 1),
+        encoding="utf-8",
+    )
     with pytest.raises(common.ImportInputError) as info:
         oxcgrt.import_file(bad)
     assert len(info.value.problems) == 1

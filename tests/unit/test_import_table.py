@@ -5,13 +5,20 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-
 from importer_helpers import CURATED_CROSSWALK, IMPORT_FIXTURES, write_xlsx
+
 from policylens.importers import common, table, xlsx
 
 AIGS = IMPORT_FIXTURES / "carnegie_aigs.csv"
 MAPPING = table.Path(table.__file__).parent / "mappings" / "carnegie_aigs.yaml"
-HEADER = ["Country", "Region", "Smart City/Safe City", "Facial Recognition Systems", "Smart Policing", "Key Companies"]
+HEADER = [
+    "Country",
+    "Region",
+    "Smart City/Safe City",
+    "Facial Recognition Systems",
+    "Smart Policing",
+    "Key Companies",
+]
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +35,12 @@ def test_example_mapping_imports_the_example_table(result):
     assert (result.rows_read, result.rows_imported, len(result.rejected)) == (6, 4, 2)
     deployments = result.tables["deployments"]
     assert sorted(zip(deployments["country_code"], deployments["category"], strict=True)) == [
-        ("EC", "data_platform"), ("EC", "safe_city_platform"), ("KE", "facial_recognition"),
-        ("KE", "safe_city_platform"), ("MM", "safe_city_platform")]  # Burma through country.aliases
+        ("EC", "data_platform"),
+        ("EC", "safe_city_platform"),
+        ("KE", "facial_recognition"),
+        ("KE", "safe_city_platform"),
+        ("MM", "safe_city_platform"),
+    ]  # Burma through country.aliases
     assert set(deployments["start_date"]) == {"2019"}
     assert set(deployments["origin_licence"]) == {"CC-BY-4.0"}
     reasons = {r.row: r.reason for r in result.rejected}
@@ -40,10 +51,12 @@ def test_example_mapping_imports_the_example_table(result):
 def test_company_typos_and_duplicates_collapse_to_one_vendor(result):
     roles = result.tables["deployment_organisations"]
     kenya = roles[roles["deployment_id"].str.contains("-KE-")]
-    # "Huawei, Hauwei, Huawei Technologies": one vendor per deployment (alias, mapping alias, legal name).
+    # "Huawei, Hauwei, Huawei Technologies": one vendor per deployment
+    # (name, the mapping's alias, curated legal-name alias).
     assert sorted(kenya["organisation_id"]) == ["huawei", "huawei"]
     ecuador = roles[roles["deployment_id"].str.contains("-EC-safe-city")]
-    # "Mult; Hikvison, Ant Financial, Acme Vision": 'Mult' ignored, misspelling and former name matched.
+    # "Mult; Hikvison, Ant Financial, Acme Vision": 'Mult' ignored; misspelling and former
+    # name matched.
     assert sorted(ecuador["organisation_id"]) == ["ant-group", "hikvision"]
     assert list(result.unknown_vendors) == ["Acme Vision"]
     assert set(roles["note"]) == {table.VENDOR_NOTE}
@@ -61,8 +74,10 @@ def test_na_stays_namibia_unless_the_mapping_says_missing(tmp_path, crosswalk):
     data = tmp_path / "codes.csv"
     data.write_text("code,Smart Policing\nNA,yes\nKE,yes\n", encoding="utf-8")
     mapping = tmp_path / "map.yaml"
-    text = ("dataset: codes\ntitle: Codes\nlicence: CC-BY-4.0\ncountry: {column: code, match: alpha2}\n"
-            "technologies: [{column: Smart Policing, category: data_platform}]\n")
+    text = (
+        "dataset: codes\ntitle: Codes\nlicence: CC-BY-4.0\ncountry: {column: code, match: alpha2}\n"
+        "technologies: [{column: Smart Policing, category: data_platform}]\n"
+    )
     mapping.write_text(text, encoding="utf-8")
     result = table.import_file(data, mapping, crosswalk=crosswalk)
     assert sorted(result.tables["deployments"]["country_code"]) == ["KE", "NA"]
@@ -74,19 +89,33 @@ def test_na_stays_namibia_unless_the_mapping_says_missing(tmp_path, crosswalk):
 
 def test_mapping_problems_are_reported_together(tmp_path):
     mapping = tmp_path / "map.yaml"
-    mapping.write_text("dataset: Bad Name\nlicence: CC-BY-4.0\ncolour: blue\ncountry: {match: iso}\n"
-                       "technologies: [{column: X, category: robots}]\n", encoding="utf-8")
+    mapping.write_text(
+        "dataset: Bad Name\nlicence: CC-BY-4.0\ncolour: blue\ncountry: {match: iso}\n"
+        "technologies: [{column: X, category: robots}]\n"
+        "present_values: yes\ndeployment: {title: '{country} has it'}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(common.MappingError) as info:
         table.read_mapping(mapping)
     text = "\n".join(info.value.problems)
-    for expected in ("unknown key 'colour'", "dataset: 'Bad Name'", ".title: required", ".country.column: required",
-                     "'iso' must be name", "'robots' is not a category"):
+    for expected in (
+        "unknown key 'colour'",
+        "dataset: 'Bad Name'",
+        ".title: required",
+        ".country.column: required",
+        "'iso' must be name",
+        "'robots' is not a category",
+        "present_values: expected a list of texts",
+        "unknown placeholder ('country')",
+    ):
         assert expected in text
 
 
 def test_missing_columns_one_error(tmp_path, crosswalk):
     bad = tmp_path / "aigs.csv"
-    bad.write_text(AIGS.read_text(encoding="utf-8").replace("Key Companies", "Companies", 1), encoding="utf-8")
+    bad.write_text(
+        AIGS.read_text(encoding="utf-8").replace("Key Companies", "Companies", 1), encoding="utf-8"
+    )
     with pytest.raises(common.ImportInputError) as info:
         table.import_file(bad, MAPPING, crosswalk=crosswalk)
     assert len(info.value.problems) == 1 and "'Key Companies'" in info.value.problems[0]
@@ -97,9 +126,12 @@ def test_missing_columns_one_error(tmp_path, crosswalk):
 
 
 def _aigs_rows():
-    return [HEADER, ["Kenya", "Sub-Saharan Africa", "yes", "yes", "", "Huawei"],
-            ["Ecuador", "Americas", ("=IF(1,\"yes\",\"\")", "yes"), "", "", "Hikvison"],
-            ["Namibia", "Sub-Saharan Africa", ("=B2", None), "", "", ""]]
+    return [
+        HEADER,
+        ["Kenya", "Sub-Saharan Africa", "yes", "yes", "", "Huawei"],
+        ["Ecuador", "Americas", ('=IF(1,"yes","")', "yes"), "", "", "Hikvison"],
+        ["Namibia", "Sub-Saharan Africa", ("=B2", None), "", "", ""],
+    ]
 
 
 def test_xlsx_uses_cached_formula_values_and_reports_uncached_ones(tmp_path, crosswalk):
@@ -125,7 +157,9 @@ def test_formula_in_a_workbook_written_by_openpyxl_is_reported_not_read_as_empty
 
 
 def test_xlsx_ids_stay_strings(tmp_path):
-    book = write_xlsx(tmp_path / "ids.xlsx", [["id", "n", "code"], ["007", 7, "NA"], ["0123", 2.5, "NO"]])
+    book = write_xlsx(
+        tmp_path / "ids.xlsx", [["id", "n", "code"], ["007", 7, "NA"], ["0123", 2.5, "NO"]]
+    )
     sheet = xlsx.read_sheet(book)
     assert sheet.rows == [(2, ["007", "7", "NA"]), (3, ["0123", "2.5", "NO"])]
 
@@ -150,11 +184,15 @@ def test_entity_expansion_is_refused(tmp_path):
 
 @pytest.mark.security
 def test_zip_precheck_rejects_bombs_names_and_counts(tmp_path):
-    book = write_xlsx(tmp_path / "bomb.xlsx", _aigs_rows(), extra_entries={"xl/media/pad.bin": b"\0" * (3 << 20)})
+    book = write_xlsx(
+        tmp_path / "bomb.xlsx", _aigs_rows(), extra_entries={"xl/media/pad.bin": b"\0" * (3 << 20)}
+    )
     with pytest.raises(common.ImportInputError) as info:
         xlsx.precheck_zip(book)
     assert any("expands" in p and "pad.bin" in p for p in info.value.problems)
-    evil = write_xlsx(tmp_path / "evil.xlsx", _aigs_rows(), extra_entries={"../../etc/x": b"x", "/abs": b"x"})
+    evil = write_xlsx(
+        tmp_path / "evil.xlsx", _aigs_rows(), extra_entries={"../../etc/x": b"x", "/abs": b"x"}
+    )
     with pytest.raises(common.ImportInputError) as info:
         xlsx.precheck_zip(evil)
     assert sum("unsafe entry name" in p for p in info.value.problems) == 2
@@ -170,14 +208,16 @@ def test_zip_precheck_rejects_bombs_names_and_counts(tmp_path):
 
 @pytest.mark.security
 def test_zip_entry_lying_about_its_size_is_refused(tmp_path):
-    book = write_xlsx(tmp_path / "liar.xlsx", _aigs_rows(), extra_entries={"xl/pad.txt": b"a" * 5000})
+    book = write_xlsx(
+        tmp_path / "liar.xlsx", _aigs_rows(), extra_entries={"xl/pad.txt": b"a" * 5000}
+    )
     data = bytearray(book.read_bytes())
     with zipfile.ZipFile(book) as z:
         info = z.getinfo("xl/pad.txt")
     # Shrink the declared size in the central directory: the pre-check must notice the lie.
     pos = data.index(info.filename.encode(), data.index(b"PK\x01\x02"))
     header = pos - 46
-    data[header + 24: header + 28] = (100).to_bytes(4, "little")
+    data[header + 24 : header + 28] = (100).to_bytes(4, "little")
     book.write_bytes(bytes(data))
     with pytest.raises(common.ImportInputError, match="does not match its declared size"):
         xlsx.precheck_zip(book)

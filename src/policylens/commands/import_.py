@@ -1,11 +1,11 @@
-"""``policylens import``: bring OxCGRT, Atlas of Surveillance or mapped tables into the tidy tables."""
+"""``policylens import``: OxCGRT, Atlas of Surveillance or mapped tables into the tidy tables."""
 
 from __future__ import annotations
 
 import sys
 
 NAME = "import"
-HELP = "Import an external dataset (oxcgrt, atlas, or a mapped table) into the tidy tables, with provenance."
+HELP = "Import an external dataset (oxcgrt, atlas, a mapped table) into the tidy tables."
 
 _EPILOG = """Output (in --out): every tidy table as CSV and Parquet, datapackage.json, codebook.md,
 import_report.json (rows read = imported + rejected), rejected_rows.csv (row, reason) and
@@ -21,22 +21,43 @@ def add_arguments(parser) -> None:
     parser.epilog = _EPILOG
     sub = parser.add_subparsers(dest="import_format", metavar="FORMAT")
     specs = {
-        "oxcgrt": "OxCGRT v1 release or timeseries CSV: indicator H3 (manual contact tracing) as dated events",
-        "atlas": "EFF Atlas of Surveillance CSV export (28 columns): agency x technology deployments",
+        "oxcgrt": "OxCGRT v1 or timeseries CSV: H3 (manual contact tracing) as dated events",
+        "atlas": "EFF Atlas of Surveillance CSV (28 columns): agency x technology deployments",
         "table": "a country x technology x vendor table (CSV or XLSX) read through a mapping file",
     }
     for name, text in specs.items():
-        p = sub.add_parser(name, help=text, description=text, epilog=_EPILOG,
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p = sub.add_parser(
+            name,
+            help=text,
+            description=text,
+            epilog=_EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         p.add_argument("file", metavar="FILE", help="the file to import")
-        p.add_argument("--out", metavar="DIR", required=True, help="output folder (written atomically)")
-        p.add_argument("--encoding", metavar="NAME", default=None,
-                       help="text encoding of a CSV file (default utf-8; e.g. cp1252, latin-1)")
+        p.add_argument(
+            "--out", metavar="DIR", required=True, help="output folder (written atomically)"
+        )
+        p.add_argument(
+            "--encoding",
+            metavar="NAME",
+            default=None,
+            help="text encoding of a CSV file (default utf-8; e.g. cp1252, latin-1)",
+        )
         if name != "oxcgrt":
-            p.add_argument("--curated", metavar="DIR", default=None,
-                           help="curated folder whose organisations are the vendor crosswalk (default data/curated)")
+            p.add_argument(
+                "--curated",
+                metavar="DIR",
+                default=None,
+                help="curated folder whose organisations are the vendor crosswalk "
+                "(default data/curated)",
+            )
         if name == "table":
-            p.add_argument("--mapping", metavar="MAP.yaml", required=True, help="mapping file (see docs/importing.md)")
+            p.add_argument(
+                "--mapping",
+                metavar="MAP.yaml",
+                required=True,
+                help="mapping file (see docs/importing.md)",
+            )
 
 
 def _crosswalk(args):
@@ -46,14 +67,17 @@ def _crosswalk(args):
 
 
 def run(args) -> int:
-    """Import one file; print the reconciliation; exit 0, 1 (bad input), 2 (usage) or 3 (rows rejected)."""
+    """Import one file and print its reconciliation; exit 0, 1, 2 or 3 (rows rejected)."""
     from policylens.errors import CurationError
     from policylens.importers import atlas, common, oxcgrt, table
 
     fmt = getattr(args, "import_format", None)
     if not fmt:
-        print("policylens import: choose a format: oxcgrt, atlas or table (see policylens import --help)",
-              file=sys.stderr)
+        print(
+            "policylens import: choose a format: oxcgrt, atlas or table "
+            "(see policylens import --help)",
+            file=sys.stderr,
+        )
         return 2
     try:
         if fmt == "oxcgrt":
@@ -73,8 +97,11 @@ def run(args) -> int:
         return 1
     except CurationError as exc:
         print(exc.render(), file=sys.stderr)
-        print("policylens import: the curated data (the vendor crosswalk) is invalid; nothing written.",
-              file=sys.stderr)
+        print(
+            "policylens import: the curated data (the vendor crosswalk) is invalid; "
+            "nothing written.",
+            file=sys.stderr,
+        )
         return 1
     print(result.summary(), file=sys.stderr)
     print(f"wrote {len(names)} files to {args.out}", file=sys.stderr)

@@ -37,7 +37,9 @@ def read_imported(imported_dir: str | os.PathLike) -> dict:
     for name in schema.TABLES:
         path = folder / f"{name}.parquet"
         if not path.is_file():
-            raise FileNotFoundError(f"{folder}: no {name}.parquet; is this the output of `policylens import`?")
+            raise FileNotFoundError(
+                f"{folder}: no {name}.parquet; is this the output of `policylens import`?"
+            )
         out[name] = finalise(pd.read_parquet(path), name)
     return out
 
@@ -52,7 +54,7 @@ def _as_text_dates(df):
 
 
 def combine(curated, *imported_dirs: str | os.PathLike):
-    """Curated and imported tables together, one DataFrame per table, rows told apart by ``origin_dataset``.
+    """Curated and imported tables together; rows are told apart by ``origin_dataset``.
 
     Args:
         curated: a ``policylens.Dataset`` (``policylens.load()``) or a dict of its tables.

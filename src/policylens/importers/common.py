@@ -1,4 +1,4 @@
-"""What every importer shares: input checks, the vendor crosswalk, provenance, reconciliation, output.
+"""What every importer shares: input checks, vendor crosswalk, provenance, reconciliation, output.
 
 An importer turns one external file into the same tidy tables as the curated data
 (``schema.TABLES``), every row stamped with its provenance (``schema.PROVENANCE``): dataset, file
@@ -7,8 +7,8 @@ row read is either imported or rejected with a reason, and ``ImportResult.check_
 refuses to write output when ``rows_read != rows_imported + rows_rejected``.
 
 Vendor strings are matched against one crosswalk, the curated organisations and their aliases, so
-"Huawei Technologies", "华为" and "Huawei" all become ``huawei``. A string the crosswalk does not know
-is reported (``unknown_vendors.csv``), never turned into a new organisation.
+"Huawei Technologies", "华为" and "Huawei" all become ``huawei``. A string the crosswalk does not
+know is reported (``unknown_vendors.csv``), never turned into a new organisation.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ class ImportInputError(Exception):
     """The input cannot be imported at all. Carries every problem found, one line each."""
 
     def __init__(self, problems: list[str]):
+        """Keep ``problems`` (one message each) and show them all as the exception text."""
         self.problems = list(problems)
         super().__init__("\n".join(self.problems))
 
@@ -65,12 +66,16 @@ def _codec_name(encoding: str) -> str:
     try:
         return codecs.lookup(encoding).name
     except LookupError as exc:
-        raise ImportInputError([f"unknown encoding {encoding!r}: use a Python codec name such as "
-                                "utf-8, cp1252 or latin-1"]) from exc
+        raise ImportInputError(
+            [
+                f"unknown encoding {encoding!r}: use a Python codec name such as "
+                "utf-8, cp1252 or latin-1"
+            ]
+        ) from exc
 
 
 def check_file(path: Path, encoding: str = "utf-8", *, text: bool = True) -> FileFacts:
-    """Hash ``path`` and, for text files, check it decodes in ``encoding``, in one bounded-memory pass.
+    """Hash ``path`` and, for text, check it decodes in ``encoding``: one bounded-memory pass.
 
     Raises:
         ImportInputError: the file is missing, or a byte sequence is not valid in ``encoding``
@@ -92,20 +97,27 @@ def check_file(path: Path, encoding: str = "utf-8", *, text: bool = True) -> Fil
                 except UnicodeDecodeError as exc:
                     bad = offset + exc.start
                     line = lines + chunk[: exc.start].count(b"\n") + 1
-                    raise ImportInputError([
-                        f"{path.name}: not valid {encoding} text: byte 0x{chunk[exc.start]:02x} at byte offset "
-                        f"{bad} (line {line}). If the file uses another encoding, pass it with --encoding "
-                        f"(for example --encoding cp1252 or --encoding latin-1); nothing was imported."
-                    ]) from exc
+                    raise ImportInputError(
+                        [
+                            f"{path.name}: not valid {encoding} text: byte "
+                            f"0x{chunk[exc.start]:02x} at byte offset {bad} (line {line}). If the "
+                            "file uses another encoding, pass it with --encoding (for example "
+                            "--encoding cp1252 or --encoding latin-1); nothing was imported."
+                        ]
+                    ) from exc
                 lines += chunk.count(b"\n")
             offset += len(chunk)
         if decoder is not None:
             try:
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError as exc:
-                raise ImportInputError([
-                    f"{path.name}: not valid {encoding} text: the file ends inside a multi-byte character at byte "
-                    f"offset {offset}. Pass the right encoding with --encoding."]) from exc
+                raise ImportInputError(
+                    [
+                        f"{path.name}: not valid {encoding} text: the file ends inside a "
+                        f"multi-byte character at byte offset {offset}. Pass the right encoding "
+                        "with --encoding."
+                    ]
+                ) from exc
     if offset == 0:
         raise ImportInputError([f"{path.name}: the file is empty"])
     return FileFacts(path, path.name, digest.hexdigest(), offset, codec)
@@ -126,8 +138,14 @@ def first_line_header(facts: FileFacts) -> list[str]:
     return row
 
 
-def check_header(found: list[str], required: Iterable[str], file_name: str, *, exact: bool = False,
-                 optional: Iterable[str] = ()) -> None:
+def check_header(
+    found: list[str],
+    required: Iterable[str],
+    file_name: str,
+    *,
+    exact: bool = False,
+    optional: Iterable[str] = (),
+) -> None:
     """One error listing expected and found headers when a required column is missing or renamed.
 
     Args:
@@ -207,7 +225,7 @@ def clean_url(url: str) -> str:
 
 
 def split_archive(url: str) -> tuple[str, str]:
-    """``(original_url, archive_url)``: a web.archive.org snapshot gives both, any other URL itself."""
+    """``(original_url, archive_url)``: a web.archive.org snapshot gives both; others, itself."""
     m = _WAYBACK.match(url)
     if not m:
         return url, ""
@@ -223,7 +241,11 @@ def is_http_url(text: str) -> bool:
         parts = urlsplit(text.strip())
     except ValueError:
         return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and not re.search(r"\s", text.strip())
+    return (
+        parts.scheme.lower() in ("http", "https")
+        and bool(parts.netloc)
+        and not re.search(r"\s", text.strip())
+    )
 
 
 def host_of(url: str) -> str:
@@ -249,12 +271,16 @@ def alpha2_from_alpha3(code: str) -> str:
     return _COUNTRY_BY_ALPHA3.get(code.strip().upper(), "")
 
 
-_DATE_FORMATS = ((re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), "ymd"), (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), "mdy"),
-                 (re.compile(r"^(\d{4})-(\d{1,2})$"), "ym"), (re.compile(r"^(\d{4})$"), "y"))
+_DATE_FORMATS = (
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), "ymd"),
+    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), "mdy"),
+    (re.compile(r"^(\d{4})-(\d{1,2})$"), "ym"),
+    (re.compile(r"^(\d{4})$"), "y"),
+)
 
 
 def parse_loose_date(text: str) -> str:
-    """A partial date (YYYY, YYYY-MM, YYYY-MM-DD) from ISO or US (M/D/YYYY) text, or '' if unreadable."""
+    """A partial date (YYYY, YYYY-MM, YYYY-MM-DD) from ISO or M/D/YYYY text; '' if unreadable."""
     import datetime as dt
 
     text = (text or "").strip()
@@ -277,12 +303,31 @@ def parse_loose_date(text: str) -> str:
 
 # --- vendor crosswalk --------------------------------------------------------------------------
 
-_LEGAL_SUFFIXES = ("incorporated", "inc", "llc", "ltd", "limited", "co", "corp", "corporation", "company",
-                   "gmbh", "sa", "sas", "plc", "ag", "bv", "nv", "pty", "srl", "spa")
+_LEGAL_SUFFIXES = (
+    "incorporated",
+    "inc",
+    "llc",
+    "ltd",
+    "limited",
+    "co",
+    "corp",
+    "corporation",
+    "company",
+    "gmbh",
+    "sa",
+    "sas",
+    "plc",
+    "ag",
+    "bv",
+    "nv",
+    "pty",
+    "srl",
+    "spa",
+)
 
 
 def normalise_name(name: str) -> str:
-    """Key for matching organisation names: NFKC, case-folded, punctuation and legal suffixes removed."""
+    """Key for matching names: NFKC, case-folded, without punctuation or trailing legal suffixes."""
     text = unicodedata.normalize("NFKC", name).casefold().replace("&", " and ")
     text = re.sub(r"[^\w]+", " ", text).strip()
     words = text.split()
@@ -299,12 +344,15 @@ class Crosswalk:
     names: dict[str, str]
 
     @classmethod
-    def from_tables(cls, organisations: pd.DataFrame, aliases: pd.DataFrame,
-                    extra: dict[str, str] | None = None) -> Crosswalk:
-        """Build from the curated ``organisations`` and ``organisation_aliases`` tables (+ extra aliases)."""
+    def from_tables(
+        cls, organisations: pd.DataFrame, aliases: pd.DataFrame, extra: dict[str, str] | None = None
+    ) -> Crosswalk:
+        """Build from the ``organisations`` and ``organisation_aliases`` tables, plus ``extra``."""
         ids: dict[str, str] = {}
         names: dict[str, str] = {}
-        for org_id, name in zip(organisations["organisation_id"], organisations["organisation_name"], strict=True):
+        for org_id, name in zip(
+            organisations["organisation_id"], organisations["organisation_name"], strict=True
+        ):
             ids.setdefault(normalise_name(str(name)), str(org_id))
             ids.setdefault(normalise_name(str(org_id)), str(org_id))
             names[str(org_id)] = str(name)
@@ -337,7 +385,7 @@ def curated_crosswalk(curated_path=None, extra: dict[str, str] | None = None) ->
 
 
 def split_vendor_text(text: str, separators: str = r";|\n|\r") -> list[str]:
-    """Vendor names in a free-text cell, split on ``separators`` (a regex), de-duplicated in order."""
+    """Vendor names in a free-text cell, split on ``separators`` (a regex), without duplicates."""
     out: list[str] = []
     seen: set[str] = set()
     for part in re.split(separators, text or ""):
@@ -388,8 +436,10 @@ class ImportResult:
     def check_reconciled(self) -> None:
         """Raise unless every row read was imported or rejected, and something was read."""
         if self.rows_read != self.rows_imported + len(self.rejected):
-            raise AssertionError(f"{self.file.name}: rows read {self.rows_read} != imported {self.rows_imported} "
-                                 f"+ rejected {len(self.rejected)}")
+            raise AssertionError(
+                f"{self.file.name}: rows read {self.rows_read} != imported {self.rows_imported} "
+                f"+ rejected {len(self.rejected)}"
+            )
         if self.rows_read == 0:
             raise ImportInputError([f"{self.file.name}: no data rows (only a header)"])
 
@@ -413,14 +463,18 @@ class ImportResult:
 
     def summary(self) -> str:
         """One paragraph for the terminal."""
-        lines = [f"{self.file.name} ({self.layout}): read {self.rows_read} rows, imported {self.rows_imported}, "
-                 f"rejected {len(self.rejected)}."]
+        lines = [
+            f"{self.file.name} ({self.layout}): read {self.rows_read} rows, "
+            f"imported {self.rows_imported}, rejected {len(self.rejected)}."
+        ]
         counts = ", ".join(f"{n} {name}" for name, n in self.report()["table_rows"].items() if n)
         lines.append(f"  tables: {counts or 'all empty'}")
         if self.unknown_vendors:
             shown = ", ".join(repr(v.text) for v in list(self.unknown_vendors.values())[:8])
-            lines.append(f"  {len(self.unknown_vendors)} vendor string(s) not in the crosswalk (see "
-                         f"unknown_vendors.csv): {shown}")
+            lines.append(
+                f"  {len(self.unknown_vendors)} vendor string(s) not in the crosswalk (see "
+                f"unknown_vendors.csv): {shown}"
+            )
         lines += [f"  warning: {w}" for w in self.warnings[:20]]
         if len(self.warnings) > 20:
             lines.append(f"  ... and {len(self.warnings) - 20} more warnings in import_report.json")
@@ -430,27 +484,35 @@ class ImportResult:
         """Record a vendor string the crosswalk does not know."""
         entry = self.unknown_vendors.get(text)
         if entry is None:
-            entry = self.unknown_vendors[text] = UnknownVendor(text, suggestion=crosswalk.suggest(text))
+            entry = self.unknown_vendors[text] = UnknownVendor(
+                text, suggestion=crosswalk.suggest(text)
+            )
         entry.rows.append(row)
 
 
 def with_partial_dates(df: pd.DataFrame, table: str) -> pd.DataFrame:
-    """``df`` with the derived columns of each partial-date column filled (one parse per distinct date)."""
+    """``df`` with the derived columns of its partial dates filled (one parse per distinct date)."""
     from policylens.dates import parse_partial_date
 
     for name in schema.TABLES[table].fields:
-        if schema.FIELDS[name].type != "partial_date" or name not in df.columns or not df[name].notna().any():
+        if (
+            schema.FIELDS[name].type != "partial_date"
+            or name not in df.columns
+            or not df[name].notna().any()
+        ):
             continue
         parsed = {v: parse_partial_date(v) for v in df[name].dropna().unique() if v}
         precision, approx, earliest, latest = schema.partial_date_columns(name)
-        df[precision] = df[name].map(lambda v: parsed[v].precision if v in parsed else None)
-        df[approx] = df[name].map(lambda v: parsed[v].is_approximate if v in parsed else None)
-        df[earliest] = df[name].map(lambda v: parsed[v].earliest.isoformat() if v in parsed else None)
-        df[latest] = df[name].map(lambda v: parsed[v].latest.isoformat() if v in parsed else None)
+        df[precision] = df[name].map({v: d.precision for v, d in parsed.items()})
+        df[approx] = df[name].map({v: d.is_approximate for v, d in parsed.items()})
+        df[earliest] = df[name].map({v: d.earliest.isoformat() for v, d in parsed.items()})
+        df[latest] = df[name].map({v: d.latest.isoformat() for v, d in parsed.items()})
     return df
 
 
-def build_tables(rows: dict[str, list[dict]], constants: dict | None = None) -> dict[str, pd.DataFrame]:
+def build_tables(
+    rows: dict[str, list[dict]], constants: dict | None = None
+) -> dict[str, pd.DataFrame]:
     """Every table of the schema (empty where no rows), finalised like the curated tables.
 
     Args:
@@ -476,9 +538,13 @@ def build_tables(rows: dict[str, list[dict]], constants: dict | None = None) -> 
 
 
 def file_constants(dataset: str, facts: FileFacts, licence: str) -> dict:
-    """The provenance columns shared by every row imported from one file (all but ``origin_row``)."""
-    return {"origin_dataset": dataset, "origin_file": facts.name, "origin_file_sha256": facts.sha256,
-            "origin_licence": licence}
+    """Provenance shared by every row imported from one file (all but ``origin_row``)."""
+    return {
+        "origin_dataset": dataset,
+        "origin_file": facts.name,
+        "origin_file_sha256": facts.sha256,
+        "origin_licence": licence,
+    }
 
 
 def _csv_bytes(header: list[str], rows: Iterable[list]) -> bytes:
@@ -497,13 +563,19 @@ def output_files(result: ImportResult) -> dict[str, bytes]:
     report = result.report()
     version = f"{result.dataset}-{result.file.sha256[:12]}"
     files = package.package_files(result.tables, version, extra={"policylens_import": report})
-    files["import_report.json"] = (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    files["rejected_rows.csv"] = _csv_bytes(["row", "reason", "value"],
-                                            ([r.row, r.reason, r.value] for r in result.rejected))
+    files["import_report.json"] = (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode(
+        "utf-8"
+    )
+    files["rejected_rows.csv"] = _csv_bytes(
+        ["row", "reason", "value"], ([r.row, r.reason, r.value] for r in result.rejected)
+    )
     files["unknown_vendors.csv"] = _csv_bytes(
         ["vendor_text", "rows", "row_count", "nearest_known_organisation_id"],
-        ([v.text, " ".join(map(str, v.rows[:50])), len(v.rows), v.suggestion]
-         for v in sorted(result.unknown_vendors.values(), key=lambda v: (-len(v.rows), v.text))))
+        (
+            [v.text, " ".join(map(str, v.rows[:50])), len(v.rows), v.suggestion]
+            for v in sorted(result.unknown_vendors.values(), key=lambda v: (-len(v.rows), v.text))
+        ),
+    )
     return files
 
 

@@ -42,11 +42,16 @@ TIMESERIES_OPTIONAL = ("region_code", "region_name", "jurisdiction")
 TIMESERIES_MISSING = frozenset({"", "NA"})
 BLOCK_SIZE = 4 * 1024 * 1024
 
-LEVELS = {"0": "no contact tracing", "1": "limited contact tracing, not done for all cases",
-          "2": "comprehensive contact tracing, done for all identified cases"}
+LEVELS = {
+    "0": "no contact tracing",
+    "1": "limited contact tracing, not done for all cases",
+    "2": "comprehensive contact tracing, done for all identified cases",
+}
 FLAGS = {"0": "targeted", "1": "general"}
-CAVEAT = ("OxCGRT H3 records manual contact tracing only: contact-tracing apps (and health codes) are not "
-          "recorded under H3, according to OxCGRT's coding interpretation guide.")
+CAVEAT = (
+    "OxCGRT H3 records manual contact tracing only: contact-tracing apps (and health codes) "
+    "are not recorded under H3, according to OxCGRT's coding interpretation guide."
+)
 DATASET_SOURCE = {
     "source_id": "oxcgrt-dataset",
     "url": "https://github.com/OxCGRT/covid-policy-tracker",
@@ -81,7 +86,8 @@ _QUOTE_MARKS = "\"'“”‘’«»„"
 def parse_note(note: str) -> list[CitedUrl]:
     """URLs cited in an OxCGRT note, each with the bracketed quotes that directly follow it.
 
-    >>> parse_note('Tracing begins https://web.archive.org/web/2020/https://x.gov/a ["all contacts"]')[0].quotes
+    >>> note = 'Tracing https://web.archive.org/web/2020/https://x.gov/a ["all contacts"]'
+    >>> parse_note(note)[0].quotes
     ('all contacts',)
     """
     out: list[CitedUrl] = []
@@ -89,7 +95,7 @@ def parse_note(note: str) -> list[CitedUrl]:
         raw = common.clean_url(match.group(0))
         if not common.is_http_url(raw):
             continue
-        rest = note[match.start() + len(raw):]
+        rest = note[match.start() + len(raw) :]
         quotes: list[str] = []
         rest = rest.lstrip(".,;:)")
         while True:
@@ -99,7 +105,7 @@ def parse_note(note: str) -> list[CitedUrl]:
             quote = m.group(1).strip().strip(_QUOTE_MARKS).strip()
             if quote:
                 quotes.append(quote)
-            rest = rest[m.end():]
+            rest = rest[m.end() :]
         original, archive = common.split_archive(raw)
         out.append(CitedUrl(original, archive, tuple(quotes)))
     return out
@@ -137,33 +143,50 @@ class Builder:
     """Collects rows of the tidy tables from observations, notes and jurisdictions."""
 
     facts: common.FileFacts
-    rows: dict[str, list[dict]] = field(default_factory=lambda: {n: [] for n in (
-        "deployments", "events", "figures", "sources", "citations")})
+    rows: dict[str, list[dict]] = field(
+        default_factory=lambda: {
+            n: [] for n in ("deployments", "events", "figures", "sources", "citations")
+        }
+    )
     places: dict[str, Jurisdiction] = field(default_factory=dict)
     sources: dict[str, dict] = field(default_factory=dict)
     citations: dict[str, dict] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     def prov(self, row: int) -> dict:
+        """The per-row provenance (the rest is the same for every row of the file)."""
         return {"origin_row": row}
 
     def place(self, key: str, names: tuple[str, str], row: int) -> Jurisdiction:
-        """The jurisdiction of ``key`` (country code, region code, jurisdiction joined by SEP), made on first sight."""
+        """The jurisdiction of ``key`` (country, region, jurisdiction joined by SEP), made once."""
         state = self.places.get(key)
         if state is None:
             country, region, juris = key.split(SEP)
-            suffix = juris if juris and juris not in ("NAT_TOTAL", "STATE_TOTAL", "NAT_GOV", "STATE_GOV") else ""
+            suffix = (
+                juris
+                if juris and juris not in ("NAT_TOTAL", "STATE_TOTAL", "NAT_GOV", "STATE_GOV")
+                else ""
+            )
             alpha2 = common.alpha2_from_alpha3(country)
             if not alpha2:
-                self.warnings.append(f"row {row}: country code {country!r} is not ISO 3166-1 alpha-3; "
-                                     "country_code left blank")
-            state = Jurisdiction(common.safe_id("OXCGRT-H3", country, region, suffix), alpha2, names[0], region,
-                                 names[1], juris, row)
+                self.warnings.append(
+                    f"row {row}: country code {country!r} is not ISO 3166-1 alpha-3; "
+                    "country_code left blank"
+                )
+            state = Jurisdiction(
+                common.safe_id("OXCGRT-H3", country, region, suffix),
+                alpha2,
+                names[0],
+                region,
+                names[1],
+                juris,
+                row,
+            )
             self.places[key] = state
         return state
 
     def observe(self, state: Jurisdiction, date: str, level: str, flag: str, row: int) -> str:
-        """Record a first level or a change of level/flag on ``date`` (YYYY-MM-DD); returns the event id."""
+        """Record a first level or a change of level/flag on ``date``; returns the event id."""
         previous, previous_flag = state.level, state.flag
         state.events += 1
         state.figures += 1
@@ -176,21 +199,44 @@ class Builder:
         else:
             prev_flag = f", flag {previous_flag}" if previous_flag else ""
             what = f"level {previous}{prev_flag} -> {level} ({LEVELS[level]}){flag_text}"
-        self.rows["events"].append({
-            "event_id": event_id, "deployment_id": state.deployment_id, "event_type": "indicator_change",
-            "event_date": date,
-            "description": f"OxCGRT H3 manual contact tracing, {self.label(state)}: {what}. {CAVEAT}",
-            **self.prov(row)})
-        self.rows["figures"].append({
-            "figure_id": figure_id, "deployment_id": state.deployment_id, "metric": "oxcgrt_h3_level",
-            "value": float(level), "qualifier": "exact", "unit": "level", "value_text": level,
-            "as_of_date": date,
-            "scope": f"OxCGRT H3 (manual contact tracing only; apps not included), {self.label(state)}, "
-                     f"from {date} until the next change",
-            "figure_basis": "reported", "support_status": "single_source",
-            "note": f"Flag {flag} ({FLAGS.get(flag, '?')})." if flag else None, **self.prov(row)})
-        self.cite(f"{figure_id}", "figures", DATASET_SOURCE["source_id"], row,
-                  locator=f"{self.facts.name}, H3, {self.label(state)}, {date}")
+        self.rows["events"].append(
+            {
+                "event_id": event_id,
+                "deployment_id": state.deployment_id,
+                "event_type": "indicator_change",
+                "event_date": date,
+                "description": (
+                    f"OxCGRT H3 manual contact tracing, {self.label(state)}: {what}. {CAVEAT}"
+                ),
+                **self.prov(row),
+            }
+        )
+        self.rows["figures"].append(
+            {
+                "figure_id": figure_id,
+                "deployment_id": state.deployment_id,
+                "metric": "oxcgrt_h3_level",
+                "value": float(level),
+                "qualifier": "exact",
+                "unit": "level",
+                "value_text": level,
+                "as_of_date": date,
+                "scope": "OxCGRT H3 (manual contact tracing only; apps not included), "
+                f"{self.label(state)}, "
+                f"from {date} until the next change",
+                "figure_basis": "reported",
+                "support_status": "single_source",
+                "note": f"Flag {flag} ({FLAGS.get(flag, '?')})." if flag else None,
+                **self.prov(row),
+            }
+        )
+        self.cite(
+            f"{figure_id}",
+            "figures",
+            DATASET_SOURCE["source_id"],
+            row,
+            locator=f"{self.facts.name}, H3, {self.label(state)}, {date}",
+        )
         state.level, state.flag = level, flag
         state.highest = max(state.highest, int(level))
         if int(level) > 0 and (not state.start_date or state.end_date):
@@ -200,16 +246,24 @@ class Builder:
             state.end_date = date
         return event_id
 
-    def note(self, state: Jurisdiction, date: str, text: str, row: int, event_id: str | None) -> None:
-        """Attach a coder's note (and its sources) to the change event of that row, or a note event."""
+    def note(
+        self, state: Jurisdiction, date: str, text: str, row: int, event_id: str | None
+    ) -> None:
+        """Attach a coder's note (and its sources) to that row's change event, or a note event."""
         if event_id is None:
             state.events += 1
             event_id = f"{state.deployment_id}-E{state.events:03d}"
-            self.rows["events"].append({
-                "event_id": event_id, "deployment_id": state.deployment_id, "event_type": "dataset_note",
-                "event_date": date,
-                "description": f"OxCGRT coder's note on H3 (manual contact tracing), {self.label(state)}: {text}",
-                **self.prov(row)})
+            self.rows["events"].append(
+                {
+                    "event_id": event_id,
+                    "deployment_id": state.deployment_id,
+                    "event_type": "dataset_note",
+                    "event_date": date,
+                    "description": "OxCGRT coder's note on H3 (manual contact tracing), "
+                    f"{self.label(state)}: {text}",
+                    **self.prov(row),
+                }
+            )
         else:
             event = self.rows["events"][-1]
             event["description"] += f" Coder's note: {text}"
@@ -217,32 +271,63 @@ class Builder:
             source_id = common.source_id_for(DATASET, cited.url)
             if source_id not in self.sources:
                 self.sources[source_id] = {
-                    "source_id": source_id, "url": cited.url, "archive_url": cited.archive_url or None,
+                    "source_id": source_id,
+                    "url": cited.url,
+                    "archive_url": cited.archive_url or None,
                     "source_title": f"{common.host_of(cited.url)} page cited in an OxCGRT H3 note",
-                    "title_status": "descriptive", "publisher_name": common.host_of(cited.url),
-                    **self.prov(row)}
+                    "title_status": "descriptive",
+                    "publisher_name": common.host_of(cited.url),
+                    **self.prov(row),
+                }
             elif cited.archive_url and not self.sources[source_id].get("archive_url"):
                 self.sources[source_id]["archive_url"] = cited.archive_url
-            self.cite(event_id, "events", source_id, row, quote=" […] ".join(cited.quotes),
-                      locator=f"{self.facts.name}, H3_Notes, {self.label(state)}, {date}")
+            self.cite(
+                event_id,
+                "events",
+                source_id,
+                row,
+                quote=" […] ".join(cited.quotes),
+                locator=f"{self.facts.name}, H3_Notes, {self.label(state)}, {date}",
+            )
 
-    def cite(self, target_id: str, target_table: str, source_id: str, row: int, quote: str = "",
-             locator: str = "") -> None:
+    def cite(
+        self,
+        target_id: str,
+        target_table: str,
+        source_id: str,
+        row: int,
+        quote: str = "",
+        locator: str = "",
+    ) -> None:
+        """Cite ``source_id`` for a record, once per (record, source)."""
         citation_id = f"{target_id}@{source_id}"
         existing = self.citations.get(citation_id)
         if existing is not None:
             # One row per (record, source): a second quote from the same page joins the first.
             if quote and quote not in (existing.get("quote") or ""):
-                existing["quote"] = f"{existing['quote']} […] {quote}" if existing.get("quote") else quote
+                existing["quote"] = (
+                    f"{existing['quote']} […] {quote}" if existing.get("quote") else quote
+                )
             return
         self.citations[citation_id] = {
-            "citation_id": citation_id, "target_table": target_table, "target_id": target_id,
-            "source_id": source_id, "citation_role": "supports", "quote": quote or None, "locator": locator,
-            **self.prov(row)}
+            "citation_id": citation_id,
+            "target_table": target_table,
+            "target_id": target_id,
+            "source_id": source_id,
+            "citation_role": "supports",
+            "quote": quote or None,
+            "locator": locator,
+            **self.prov(row),
+        }
 
     @staticmethod
     def label(state: Jurisdiction) -> str:
-        return f"{state.region_name}, {state.country_name}" if state.region_name else state.country_name
+        """How a reader names the jurisdiction: "Region, Country" or "Country"."""
+        return (
+            f"{state.region_name}, {state.country_name}"
+            if state.region_name
+            else state.country_name
+        )
 
     def finish(self) -> dict[str, list[dict]]:
         """The rows of every table, deployments built from the final state of each jurisdiction."""
@@ -251,21 +336,37 @@ class Builder:
                 status = None
                 summary = f"No H3 level recorded in {self.facts.name}. {CAVEAT}"
             else:
-                status = "active" if int(state.level) > 0 else ("ended" if state.start_date else None)
-                summary = (f"{CAVEAT} {state.changes} change(s) of level recorded from {state.first_date} to "
-                           f"{state.last_data_date}; highest level {state.highest} ({LEVELS[str(state.highest)]}); "
-                           f"last level {state.level}. Imported from {self.facts.name}.")
-            self.rows["deployments"].append({
-                "deployment_id": state.deployment_id,
-                "title": f"Manual contact tracing policy (OxCGRT H3), {self.label(state)}",
-                "country_code": state.country_code or None, "place_name": state.region_name or state.country_name,
-                "geographic_level": "region" if state.region_code else "country",
-                "category": "manual_contact_tracing", "status": status,
-                "start_date": state.start_date or None,
-                "end_date": (state.end_date if status == "ended" else "") or None,
-                "summary": summary, **self.prov(state.first_row)})
-            self.cite(state.deployment_id, "deployments", DATASET_SOURCE["source_id"], state.first_row,
-                      locator=self.facts.name)
+                status = (
+                    "active" if int(state.level) > 0 else ("ended" if state.start_date else None)
+                )
+                summary = (
+                    f"{CAVEAT} {state.changes} change(s) of level recorded from "
+                    f"{state.first_date} to {state.last_data_date}; highest level "
+                    f"{state.highest} ({LEVELS[str(state.highest)]}); "
+                    f"last level {state.level}. Imported from {self.facts.name}."
+                )
+            self.rows["deployments"].append(
+                {
+                    "deployment_id": state.deployment_id,
+                    "title": f"Manual contact tracing policy (OxCGRT H3), {self.label(state)}",
+                    "country_code": state.country_code or None,
+                    "place_name": state.region_name or state.country_name,
+                    "geographic_level": "region" if state.region_code else "country",
+                    "category": "manual_contact_tracing",
+                    "status": status,
+                    "start_date": state.start_date or None,
+                    "end_date": (state.end_date if status == "ended" else "") or None,
+                    "summary": summary,
+                    **self.prov(state.first_row),
+                }
+            )
+            self.cite(
+                state.deployment_id,
+                "deployments",
+                DATASET_SOURCE["source_id"],
+                state.first_row,
+                locator=self.facts.name,
+            )
         if self.places:
             self.sources[DATASET_SOURCE["source_id"]] = {**DATASET_SOURCE, **self.prov(0)}
         self.rows["sources"] = list(self.sources.values())
@@ -284,12 +385,16 @@ def detect_layout(header: list[str], file_name: str) -> str:
     if "country_code" in header or "country_name" in header:
         common.check_header(header, TIMESERIES_REQUIRED, file_name, optional=TIMESERIES_OPTIONAL)
         return "timeseries"
-    raise common.ImportInputError([
-        f"{file_name}: not an OxCGRT layout this importer reads.\n"
-        f"  expected (v1 release): {', '.join(repr(c) for c in V1_REQUIRED)} (+ optional "
-        f"{', '.join(repr(c) for c in V1_OPTIONAL)})\n"
-        f"  or (timeseries): {', '.join(repr(c) for c in TIMESERIES_REQUIRED)}, then one column per day "
-        f"(01Jan2020, ...)\n  found: {', '.join(repr(h) for h in header)}"])
+    raise common.ImportInputError(
+        [
+            f"{file_name}: not an OxCGRT layout this importer reads.\n"
+            f"  expected (v1 release): {', '.join(repr(c) for c in V1_REQUIRED)} (+ optional "
+            f"{', '.join(repr(c) for c in V1_OPTIONAL)})\n"
+            f"  or (timeseries): {', '.join(repr(c) for c in TIMESERIES_REQUIRED)}, "
+            "then one column per day "
+            f"(01Jan2020, ...)\n  found: {', '.join(repr(h) for h in header)}"
+        ]
+    )
 
 
 def _arrow_encoding(encoding: str) -> str:
@@ -303,16 +408,23 @@ def _batches(facts: common.FileFacts, columns: list[str], block_size: int):
 
     reader = pacsv.open_csv(
         facts.path,
-        read_options=pacsv.ReadOptions(block_size=block_size, encoding=_arrow_encoding(facts.encoding)),
+        read_options=pacsv.ReadOptions(
+            block_size=block_size, encoding=_arrow_encoding(facts.encoding)
+        ),
         parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(include_columns=columns, column_types={c: pa.string() for c in columns},
-                                             strings_can_be_null=False, quoted_strings_can_be_null=False))
+        convert_options=pacsv.ConvertOptions(
+            include_columns=columns,
+            column_types={c: pa.string() for c in columns},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
     for batch in reader:
         yield batch.to_pandas()
 
 
 def _normalise_code(values: pd.Series, allowed: set[str]) -> tuple[pd.Series, pd.Series]:
-    """Codes written as "1" or "1.00" -> "1"; returns (codes, valid mask). Blank stays blank and valid."""
+    """Codes written "1" or "1.00" -> "1"; returns (codes, valid mask). Blank is blank and valid."""
     stripped = values.str.strip()
     # Vectorised (pyarrow) rather than a per-cell regex: this runs on every daily row.
     codes = stripped.str.replace(r"\.0+$", "", regex=True)
@@ -320,27 +432,42 @@ def _normalise_code(values: pd.Series, allowed: set[str]) -> tuple[pd.Series, pd
     return codes.where(known, ""), (stripped == "") | known
 
 
-def _reject_mask(rejected: list[common.Rejected], frame: pd.DataFrame, mask: pd.Series, reason: str,
-                 column: str | None) -> None:
-    for row, value in zip(frame.loc[mask, "row_"], frame.loc[mask, column] if column else [""] * int(mask.sum()),
-                          strict=True):
+def _reject_mask(
+    rejected: list[common.Rejected],
+    frame: pd.DataFrame,
+    mask: pd.Series,
+    reason: str,
+    column: str | None,
+) -> None:
+    for row, value in zip(
+        frame.loc[mask, "row_"],
+        frame.loc[mask, column] if column else [""] * int(mask.sum()),
+        strict=True,
+    ):
         rejected.append(common.Rejected(int(row), reason, str(value)))
 
 
 def _validate_v1(frame: pd.DataFrame, rejected: list[common.Rejected]) -> pd.Series:
-    """Mask of rows whose codes, date and level are readable; the others are rejected with a reason."""
+    """Mask of rows whose codes, date and level are readable; the others are rejected."""
     ok = pd.Series(True, index=frame.index)
     blank_country = frame["CountryCode"].str.strip() == ""
     _reject_mask(rejected, frame, blank_country, "blank CountryCode", "CountryCode")
     ok &= ~blank_country
-    dates = pd.to_datetime(frame["Date"].where(frame["Date"].str.match(_DATE8), None), format="%Y%m%d",
-                           errors="coerce")
+    dates = pd.to_datetime(
+        frame["Date"].where(frame["Date"].str.match(_DATE8), None), format="%Y%m%d", errors="coerce"
+    )
     bad_date = ok & dates.isna()
     _reject_mask(rejected, frame, bad_date, "Date is not a valid YYYYMMDD date", "Date")
     ok &= ~bad_date
     level, level_ok = _normalise_code(frame["H3_Contact tracing"], set(LEVELS))
     bad_level = ok & ~level_ok
-    _reject_mask(rejected, frame, bad_level, "H3_Contact tracing is not 0, 1, 2 or blank", "H3_Contact tracing")
+    _reject_mask(
+        rejected,
+        frame,
+        bad_level,
+        "H3_Contact tracing is not 0, 1, 2 or blank",
+        "H3_Contact tracing",
+    )
     ok &= ~bad_level
     flag, flag_ok = _normalise_code(frame["H3_Flag"], set(FLAGS))
     bad_flag = ok & ~flag_ok
@@ -358,17 +485,30 @@ def _v1_batch(frame: pd.DataFrame, builder: Builder, rejected: list[common.Rejec
     ok = _validate_v1(frame, rejected)
     good = frame[ok].copy()
     good["row_"] = good["row_"].astype("int64")
-    good["key_"] = (good["CountryCode"].str.strip() + SEP + good["RegionCode"].str.strip() + SEP
-                     + good["Jurisdiction"].str.strip())
-    # Rows of one jurisdiction must move forward in time (within this block and from the last block).
+    good["key_"] = (
+        good["CountryCode"].str.strip()
+        + SEP
+        + good["RegionCode"].str.strip()
+        + SEP
+        + good["Jurisdiction"].str.strip()
+    )
+    # Rows of one jurisdiction must move forward in time (within a block and across blocks).
     date_int = good["date_"].astype("int64")
     previous = date_int.groupby(good["key_"], sort=False).shift(1)
     first_in_block = previous.isna()
-    carried = good.loc[first_in_block, "key_"].map(lambda k: builder.places[k].last_date if k in builder.places else 0)
+    carried = good.loc[first_in_block, "key_"].map(
+        lambda k: builder.places[k].last_date if k in builder.places else 0
+    )
     previous = previous.fillna(carried).fillna(0)
     backwards = date_int <= previous
-    _reject_mask(rejected, good, backwards, "Date is not after the previous row of this jurisdiction "
-                 "(rows must be in date order, without duplicates)", "Date")
+    _reject_mask(
+        rejected,
+        good,
+        backwards,
+        "Date is not after the previous row of this jurisdiction "
+        "(rows must be in date order, without duplicates)",
+        "Date",
+    )
     good = good[~backwards]
     for rec in good.drop_duplicates("key_").itertuples(index=False):
         builder.place(rec.key_, (rec.CountryName, rec.RegionName), int(rec.row_))
@@ -377,11 +517,17 @@ def _v1_batch(frame: pd.DataFrame, builder: Builder, rejected: list[common.Rejec
     for rec in good[good["row_"].isin(changes) | notes].itertuples(index=False):
         state = builder.places[rec.key_]
         date = _iso(rec.date_)
-        event_id = builder.observe(state, date, rec.level_, rec.flag_, int(rec.row_)) if rec.row_ in changes else None
+        event_id = (
+            builder.observe(state, date, rec.level_, rec.flag_, int(rec.row_))
+            if rec.row_ in changes
+            else None
+        )
         if rec.H3_Notes.strip():
             builder.note(state, date, rec.H3_Notes.strip(), int(rec.row_), event_id)
     with_data = good[good["level_"] != ""]
-    for key, dates in with_data.groupby("key_", sort=False)["date_"].agg(["first", "last"]).iterrows():
+    for key, dates in (
+        with_data.groupby("key_", sort=False)["date_"].agg(["first", "last"]).iterrows()
+    ):
         state = builder.places[key]
         state.first_date = state.first_date or _iso(dates["first"])
         state.last_data_date = _iso(dates["last"])
@@ -396,7 +542,7 @@ def _iso(yyyymmdd: str) -> str:
 
 
 def _changed_rows(good: pd.DataFrame, builder: Builder) -> set[int]:
-    """Row numbers whose H3 level or flag differs from the jurisdiction's previous value (or is its first)."""
+    """Rows whose H3 level or flag differs from the jurisdiction's last one (or is its first)."""
     current: dict[str, tuple] = {}
     changed: set[int] = set()
     columns = (good[c].to_numpy(dtype=object) for c in ("row_", "key_", "level_", "flag_"))
@@ -426,17 +572,28 @@ def _timeseries_dates(header: list[str], file_name: str) -> tuple[list[str], dic
         except ValueError:
             bad.append(name)
     if bad or not days:
-        raise common.ImportInputError([
-            f"{file_name}: timeseries columns after {', '.join(repr(c) for c in TIMESERIES_REQUIRED)} must be days "
-            f"written DDMonYYYY (01Jan2020). Not days: {', '.join(repr(b) for b in bad[:20]) or '(no day columns)'}"])
+        raise common.ImportInputError(
+            [
+                f"{file_name}: timeseries columns after "
+                f"{', '.join(repr(c) for c in TIMESERIES_REQUIRED)} must be days written "
+                "DDMonYYYY (01Jan2020). Not days: "
+                + (", ".join(repr(b) for b in bad[:20]) or "(no day columns)")
+            ]
+        )
     ordered = sorted(days, key=days.get)
     if ordered != [h for h in header if h in days]:
         raise common.ImportInputError([f"{file_name}: day columns are not in date order"])
     return ordered, days
 
 
-def _timeseries_row(rec: dict, row: int, day_columns: list[str], days: dict[str, str], builder: Builder,
-                    rejected: list[common.Rejected]) -> bool:
+def _timeseries_row(
+    rec: dict,
+    row: int,
+    day_columns: list[str],
+    days: dict[str, str],
+    builder: Builder,
+    rejected: list[common.Rejected],
+) -> bool:
     """One jurisdiction's series; returns True when imported."""
     country = (rec.get("country_code") or "").strip()
     if not country:
@@ -454,12 +611,19 @@ def _timeseries_row(rec: dict, row: int, day_columns: list[str], days: dict[str,
             bad.append(f"{col}={raw!r}")
         values.append(m.group(1) if m else "")
     if bad:
-        rejected.append(common.Rejected(row, "H3 value is not 0, 1, 2, NA or blank in " + ", ".join(bad[:5]),
-                                        bad[0]))
+        rejected.append(
+            common.Rejected(
+                row, "H3 value is not 0, 1, 2, NA or blank in " + ", ".join(bad[:5]), bad[0]
+            )
+        )
         return False
-    key = SEP.join((country, (rec.get("region_code") or "").strip(), (rec.get("jurisdiction") or "").strip()))
+    key = SEP.join(
+        (country, (rec.get("region_code") or "").strip(), (rec.get("jurisdiction") or "").strip())
+    )
     if key in builder.places:
-        rejected.append(common.Rejected(row, "jurisdiction already given on an earlier row", country))
+        rejected.append(
+            common.Rejected(row, "jurisdiction already given on an earlier row", country)
+        )
         return False
     state = builder.place(key, (rec.get("country_name") or "", rec.get("region_name") or ""), row)
     for col, level in zip(day_columns, values, strict=True):
@@ -473,11 +637,13 @@ def _timeseries_row(rec: dict, row: int, day_columns: list[str], days: dict[str,
     return True
 
 
-def import_file(path: Path, encoding: str = "utf-8", *, block_size: int = BLOCK_SIZE) -> common.ImportResult:
+def import_file(
+    path: Path, encoding: str = "utf-8", *, block_size: int = BLOCK_SIZE
+) -> common.ImportResult:
     """Import an OxCGRT v1 or timeseries CSV (layout detected from its header).
 
     Raises:
-        common.ImportInputError: unreadable file, wrong encoding or unexpected header (nothing imported).
+        common.ImportInputError: unreadable file, wrong encoding or unexpected header.
     """
     facts = common.check_file(Path(path), encoding)
     header = common.first_line_header(facts)
@@ -493,13 +659,24 @@ def import_file(path: Path, encoding: str = "utf-8", *, block_size: int = BLOCK_
             imported += _v1_batch(frame, builder, rejected)
     else:
         day_columns, days = _timeseries_dates(header, facts.name)
-        columns = [c for c in header if c in TIMESERIES_OPTIONAL or c in TIMESERIES_REQUIRED[1:]] + day_columns
+        columns = [
+            c for c in header if c in TIMESERIES_OPTIONAL or c in TIMESERIES_REQUIRED[1:]
+        ] + day_columns
         for frame in _batches(facts, columns, block_size):
             for rec in frame.to_dict("records"):
                 rows_read += 1
                 imported += _timeseries_row(rec, rows_read, day_columns, days, builder, rejected)
     rows = builder.finish()
-    result = common.ImportResult(DATASET, facts, LICENCE, f"oxcgrt-{layout}", common.build_tables(rows, common.file_constants(DATASET, facts, LICENCE)),
-                                 rows_read, imported, sorted(rejected, key=lambda r: r.row), warnings=builder.warnings)
+    result = common.ImportResult(
+        DATASET,
+        facts,
+        LICENCE,
+        f"oxcgrt-{layout}",
+        common.build_tables(rows, common.file_constants(DATASET, facts, LICENCE)),
+        rows_read,
+        imported,
+        sorted(rejected, key=lambda r: r.row),
+        warnings=builder.warnings,
+    )
     result.check_reconciled()
     return result

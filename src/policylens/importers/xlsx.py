@@ -47,18 +47,79 @@ def require_defusedxml() -> None:
     from openpyxl.xml import DEFUSEDXML
 
     if not DEFUSEDXML:
-        raise ImportInputError(["XLSX import needs defusedxml (openpyxl does not guard against XML entity "
-                                "expansion without it); install the locked requirements"])
+        raise ImportInputError(
+            [
+                "XLSX import needs defusedxml (openpyxl does not guard against XML entity "
+                "expansion without it); install the locked requirements"
+            ]
+        )
 
 
 def _bad_name(name: str) -> bool:
     posix = PurePosixPath(name.replace("\\", "/"))
-    return (name.startswith(("/", "\\")) or ".." in posix.parts or (len(name) > 1 and name[1] == ":"))
+    return name.startswith(("/", "\\")) or ".." in posix.parts or (len(name) > 1 and name[1] == ":")
 
 
-def precheck_zip(path: Path, *, max_total: int = MAX_TOTAL_BYTES, max_ratio: float = MAX_RATIO,
-                 max_entries: int = MAX_ENTRIES) -> None:
-    """Reject a ZIP container that is malformed, too large when unpacked, too compressed or has unsafe names.
+def _container_problems(
+    name: str, infos: list[zipfile.ZipInfo], max_total: int, max_ratio: float, max_entries: int
+) -> list[str]:
+    """Problems visible in the ZIP directory: entry count, names, declared sizes and ratios."""
+    problems: list[str] = []
+    if len(infos) > max_entries:
+        problems.append(f"{name}: {len(infos)} entries in the ZIP container (limit {max_entries})")
+    total = sum(i.file_size for i in infos)
+    if total > max_total:
+        problems.append(f"{name}: unpacks to {total} bytes (limit {max_total})")
+    for info in infos:
+        if _bad_name(info.filename):
+            problems.append(
+                f"{name}: unsafe entry name {info.filename!r} ('..' or an absolute path)"
+            )
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_MIN_BYTES and ratio > max_ratio:
+            problems.append(
+                f"{name}: entry {info.filename!r} expands {ratio:.0f}:1 (limit {max_ratio}:1)"
+            )
+    overall = total / max(sum(i.compress_size for i in infos), 1)
+    if total > RATIO_MIN_BYTES and overall > max_ratio:
+        problems.append(
+            f"{name}: the container expands {overall:.0f}:1 overall (limit {max_ratio}:1)"
+        )
+    return problems
+
+
+def _check_real_sizes(archive: zipfile.ZipFile, name: str, max_total: int) -> None:
+    """Decompress each entry with a bound: declared sizes can lie (bpo-39341); checks CRCs."""
+    for info in archive.infolist():
+        read = 0
+        try:
+            with archive.open(info) as member:
+                while chunk := member.read(1024 * 1024):
+                    read += len(chunk)
+                    if read > info.file_size or read > max_total:
+                        raise ImportInputError(
+                            [
+                                f"{name}: entry {info.filename!r} unpacks to more "
+                                f"than the {info.file_size} bytes it declares"
+                            ]
+                        )
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+            raise ImportInputError(
+                [
+                    f"{name}: entry {info.filename!r} is corrupt or does not match its "
+                    f"declared size ({info.file_size} bytes): {exc}"
+                ]
+            ) from exc
+
+
+def precheck_zip(
+    path: Path,
+    *,
+    max_total: int = MAX_TOTAL_BYTES,
+    max_ratio: float = MAX_RATIO,
+    max_entries: int = MAX_ENTRIES,
+) -> None:
+    """Reject a ZIP that is malformed, too big unpacked, too compressed or has unsafe names.
 
     Raises:
         ImportInputError: listing every problem found.
@@ -66,39 +127,11 @@ def precheck_zip(path: Path, *, max_total: int = MAX_TOTAL_BYTES, max_ratio: flo
     name = Path(path).name
     if not zipfile.is_zipfile(path):
         raise ImportInputError([f"{name}: not an XLSX file (not a ZIP container)"])
-    problems: list[str] = []
     with zipfile.ZipFile(path) as archive:
-        infos = archive.infolist()
-        if len(infos) > max_entries:
-            problems.append(f"{name}: {len(infos)} entries in the ZIP container (limit {max_entries})")
-        total = sum(i.file_size for i in infos)
-        if total > max_total:
-            problems.append(f"{name}: unpacks to {total} bytes (limit {max_total})")
-        for info in infos:
-            if _bad_name(info.filename):
-                problems.append(f"{name}: unsafe entry name {info.filename!r} ('..' or an absolute path)")
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > RATIO_MIN_BYTES and ratio > max_ratio:
-                problems.append(f"{name}: entry {info.filename!r} expands {ratio:.0f}:1 (limit {max_ratio}:1)")
-        compressed = sum(i.compress_size for i in infos)
-        if total > RATIO_MIN_BYTES and total / max(compressed, 1) > max_ratio:
-            problems.append(f"{name}: the container expands {total / max(compressed, 1):.0f}:1 overall "
-                            f"(limit {max_ratio}:1)")
+        problems = _container_problems(name, archive.infolist(), max_total, max_ratio, max_entries)
         if problems:
             raise ImportInputError(problems)
-        # Declared sizes can lie; read each entry with a bound to check the real size and its CRC.
-        for info in infos:
-            read = 0
-            try:
-                with archive.open(info) as member:
-                    while chunk := member.read(1024 * 1024):
-                        read += len(chunk)
-                        if read > info.file_size or read > max_total:
-                            raise ImportInputError([f"{name}: entry {info.filename!r} unpacks to more than the "
-                                                    f"{info.file_size} bytes it declares"])
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-                raise ImportInputError([f"{name}: entry {info.filename!r} is corrupt or does not match its "
-                                        f"declared size ({info.file_size} bytes): {exc}"]) from exc
+        _check_real_sizes(archive, name, max_total)
 
 
 def cell_text(value) -> str:
@@ -120,7 +153,7 @@ def cell_text(value) -> str:
 
 @dataclass
 class Sheet:
-    """One worksheet as text: the header, data rows with their worksheet row numbers, formula problems."""
+    """One worksheet as text: header, data rows with their row numbers, formula problems."""
 
     name: str
     header: list[str]
@@ -129,15 +162,59 @@ class Sheet:
     uncached: dict[int, list[str]] = field(default_factory=dict)
 
 
+def _uncached(sheet: str, number: int, cached: tuple, formulas: tuple) -> list[str]:
+    """``Sheet!A1`` messages for the formula cells of one row that have no cached value."""
+    from openpyxl.utils import get_column_letter
+
+    out = []
+    for col, formula in enumerate(formulas or (), start=1):
+        is_formula = isinstance(formula, str) and formula.startswith("=")
+        if is_formula and (col > len(cached) or cached[col - 1] is None):
+            out.append(
+                f"{sheet}!{get_column_letter(col)}{number}: formula {formula[:60]!r} has no cached "
+                "value (the file was saved without computed values; recalculate and save it in a "
+                "spreadsheet program, or replace the formula by its value)"
+            )
+    return out
+
+
+def _scan(values_ws, formula_ws, sheet: str, header_row: int) -> Sheet:
+    """Walk the cached-value and formula views of one worksheet side by side."""
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    uncached: dict[int, list[str]] = {}
+    pairs = zip(
+        values_ws.iter_rows(values_only=True), formula_ws.iter_rows(values_only=True), strict=False
+    )
+    for number, (cached, formulas) in enumerate(pairs, start=1):
+        if number < header_row:
+            continue
+        texts = [cell_text(v) for v in cached]
+        problems = _uncached(sheet, number, cached, formulas)
+        if number == header_row:
+            if problems:
+                raise ImportInputError(problems)
+            header = texts
+        elif problems:
+            uncached[number] = problems
+            rows.append((number, texts))
+        elif any(t.strip() for t in texts):
+            rows.append((number, texts))
+    if header is None:
+        raise ImportInputError([f"sheet {sheet!r} has no row {header_row} (the header row)"])
+    while header and header[-1] == "":
+        header.pop()
+    return Sheet(sheet, header, rows, uncached)
+
+
 def read_sheet(path: Path, sheet: str | None = None, header_row: int = 1) -> Sheet:
-    """Read one worksheet of ``path`` after the zip pre-check, with defusedxml, without evaluating formulas.
+    """Read one worksheet after the zip pre-check, through defusedxml, without evaluating formulas.
 
     Raises:
-        ImportInputError: unsafe container, unreadable workbook, unknown sheet, or a formula without a
-            cached value in the header row.
+        ImportInputError: unsafe container, unreadable workbook, unknown sheet, or a formula
+            without a cached value in the header row.
     """
     from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
 
     path = Path(path)
     require_defusedxml()
@@ -145,47 +222,28 @@ def read_sheet(path: Path, sheet: str | None = None, header_row: int = 1) -> She
     try:
         values_book = load_workbook(path, read_only=True, data_only=True)
         formula_book = load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl, zipfile and defusedxml raise many types; all mean "cannot read"
-        raise ImportInputError([f"{path.name}: the workbook could not be read safely: {_why(exc)}"]) from exc
+    except (
+        Exception
+    ) as exc:  # openpyxl, zipfile and defusedxml raise many types: all mean "cannot read"
+        raise ImportInputError(
+            [f"{path.name}: the workbook could not be read safely: {_why(exc)}"]
+        ) from exc
     try:
         names = values_book.sheetnames
         chosen = sheet or names[0]
         if chosen not in names:
-            raise ImportInputError([f"{path.name}: no sheet {chosen!r}; sheets: {', '.join(map(repr, names))}"])
-        header: list[str] | None = None
-        rows: list[tuple[int, list[str]]] = []
-        uncached: dict[int, list[str]] = {}
-        try:
-            pairs = zip(values_book[chosen].iter_rows(values_only=True),
-                        formula_book[chosen].iter_rows(values_only=True), strict=False)
-            for number, (cached, formulas) in enumerate(pairs, start=1):
-                if number < header_row:
-                    continue
-                texts = [cell_text(v) for v in cached]
-                for col, formula in enumerate(formulas or (), start=1):
-                    is_formula = isinstance(formula, str) and formula.startswith("=")
-                    if is_formula and (col > len(cached) or cached[col - 1] is None):
-                        uncached.setdefault(number, []).append(
-                            f"{chosen}!{get_column_letter(col)}{number}: formula {formula[:60]!r} has no cached value "
-                            "(the file was saved without computed values; recalculate and save it in a spreadsheet "
-                            "program, or replace the formula by its value)")
-                if number == header_row:
-                    if number in uncached:
-                        raise ImportInputError(uncached[number])
-                    header = texts
-                    continue
-                if any(t.strip() for t in texts) or number in uncached:
-                    rows.append((number, texts))
-        except ImportInputError:
-            raise
-        except Exception as exc:
-            raise ImportInputError([f"{path.name}: the worksheet {chosen!r} could not be read safely: "
-                                    f"{_why(exc)}"]) from exc
+            raise ImportInputError(
+                [f"{path.name}: no sheet {chosen!r}; sheets: {', '.join(map(repr, names))}"]
+            )
+        return _scan(values_book[chosen], formula_book[chosen], chosen, header_row)
+    except ImportInputError as exc:
+        raise ImportInputError(
+            [f"{path.name}: {p}" if not p.startswith(path.name) else p for p in exc.problems]
+        ) from exc
+    except Exception as exc:
+        raise ImportInputError(
+            [f"{path.name}: the worksheet could not be read safely: {_why(exc)}"]
+        ) from exc
     finally:
         values_book.close()
         formula_book.close()
-    if header is None:
-        raise ImportInputError([f"{path.name}: sheet {chosen!r} has no row {header_row} (the header row)"])
-    while header and header[-1] == "":
-        header.pop()
-    return Sheet(chosen, header, rows, uncached)
