@@ -17,12 +17,13 @@
 # tables below it.
 
 # %% tags=["parameters"]
-lang = "en"
+lang = "en"  # en or fr
+# Category codes (vocab.CATEGORY) of the French deployments to include.
 categories = [
     "facial_recognition", "biometric_access_control", "safe_city_platform", "video_surveillance",
     "sound_surveillance", "data_platform",
 ]
-since = 2010
+since = 2010  # first year of interest: deployments still running in or after it
 
 # %%
 import re
@@ -46,12 +47,12 @@ REGULATOR_TYPES = ["regulator_opinion", "regulator_inspection", "regulator_sanct
 deployments = data.deployments[
     (data.deployments["country_code"] == COUNTRY)
     & data.deployments["category"].astype("object").isin(categories)
-    & (data.deployments["start_date_latest"].dt.year >= since)
+    & (data.deployments["end_date_latest"].isna() | (data.deployments["end_date_latest"].dt.year >= since))
 ].sort_values(["start_date_earliest", "deployment_id"], ignore_index=True)
 ids = list(deployments["deployment_id"])
 events = data.events[data.events["deployment_id"].isin(ids)].astype({"event_type": "object"})
-legal = events[events["event_type"].isin(LEGAL_TYPES)].sort_values(["event_date_earliest", "event_id"],
-                                                                   ignore_index=True)
+legal = events[events["event_type"].isin(LEGAL_TYPES) & (events["event_date_latest"].dt.year >= since)
+               ].sort_values(["event_date_earliest", "event_id"], ignore_index=True)
 figures = data.figures[data.figures["deployment_id"].isin(ids)].astype(
     {"metric": "object", "support_status": "object", "figure_basis": "object", "qualifier": "object"})
 disputed = audit.disputed_figures(figures, data.citations)
@@ -90,6 +91,8 @@ def readable_log_axes(fig):
             ax.xaxis.set_major_locator(LogLocator(base=10))
             ax.xaxis.set_minor_formatter(NullFormatter())
     return fig
+
+
 orgs = data.organisations.set_index(data.organisations["organisation_id"].astype("object"))
 
 
@@ -168,7 +171,7 @@ if not deployments.empty:
             t("Event"): [t.label("event_type", e) for e in legal["event_type"]],
             t("By"): [actor_name(a) for a in legal["actor_organisation_id"]],
             t("What happened"): legal["description"],
-        }), caption=t("Regulator and court actions, in date order"),
+        }), caption=t("Regulator and court actions since {year}, in date order", year=since),
             source_line=compact_source_line(audit.cited_source_ids(data.citations, legal["event_id"]),
                                            data.sources, lang))
 

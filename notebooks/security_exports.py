@@ -16,8 +16,8 @@
 # vendor's own claims apart from those documented independently.
 
 # %% tags=["parameters"]
-lang = "en"
-vendor = "huawei"
+lang = "en"  # en or fr
+vendor = "huawei"  # organisation_id of the vendor (data/curated/organisations)
 
 # %%
 import pandas as pd

@@ -16,7 +16,7 @@
 # side; and the claims made in the seed texts against their fact-check verdicts.
 
 # %% tags=["parameters"]
-lang = "en"
+lang = "en"  # en or fr
 # ISO 3166-1 alpha-2 code to audit one country's records; "" audits the whole dataset.
 country = ""
 

@@ -22,7 +22,7 @@ def used_messages(path: Path) -> list:
         if not isinstance(node, ast.Call):
             continue
         func, args = node.func, node.args
-        if isinstance(func, ast.Name) and func.id == "t" and args and isinstance(args[0], ast.Constant):
+        if isinstance(func, ast.Name) and func.id in ("t", "self") and args and isinstance(args[0], ast.Constant):
             out.append(args[0].value)
         elif (isinstance(func, ast.Attribute) and func.attr == "n" and isinstance(func.value, ast.Name)
               and func.value.id == "t" and len(args) >= 2 and all(isinstance(a, ast.Constant) for a in args[:2])):
@@ -36,6 +36,12 @@ def test_every_message_has_a_french_translation(path):
     assert messages, "no t(...) call found: the extractor no longer matches the code"
     missing = [m for m in messages if i18n_evidence._lookup(m, "fr") is None and i18n._lookup(m, "fr") is None]
     assert missing == []
+
+
+def test_every_catalogued_message_is_still_used():
+    used = {m for path in USERS + [REPO / "src" / "policylens" / "i18n_evidence.py"] for m in used_messages(path)}
+    stale = [m for m in _ids("fr") if m not in used]
+    assert stale == []
 
 
 def _ids(lang: str) -> list:
