@@ -38,8 +38,20 @@ DOMAIN = "policylens"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 __all__ = [
-    "LANGS", "Translator", "translator", "check_lang", "gettext", "ngettext", "label", "country",
-    "format_number", "format_compact", "format_date", "format_partial_date", "format_list", "catalogue_path",
+    "LANGS",
+    "Translator",
+    "translator",
+    "check_lang",
+    "gettext",
+    "ngettext",
+    "label",
+    "country",
+    "format_number",
+    "format_compact",
+    "format_date",
+    "format_partial_date",
+    "format_list",
+    "catalogue_path",
 ]
 
 
@@ -59,7 +71,7 @@ def catalogue_path(lang: str) -> Path:
     return LOCALE_DIR / check_lang(lang) / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _catalogue(lang: str):
     from babel.messages import pofile
 
@@ -68,7 +80,7 @@ def _catalogue(lang: str):
 
 
 def _lookup(msgid: str | tuple[str, str], lang: str, context: str | None = None):
-    """The translation of ``msgid`` in ``lang``, or None when missing or empty (fuzzy is ignored)."""
+    """The translation of ``msgid`` in ``lang``; None when missing, empty or fuzzy."""
     message = _catalogue(check_lang(lang)).get(msgid, context=context)
     if message is None or message.fuzzy:
         return None
@@ -98,7 +110,7 @@ def ngettext(singular: str, plural: str, n: float, lang: str) -> str:
 
 
 def _inline(text: str) -> str:
-    """Sentence-case label for the middle of a sentence: "Health code" -> "health code", "NGO" stays."""
+    """Label for the middle of a sentence: "Health code" -> "health code"; "NGO" stays."""
     if len(text) > 1 and text[0].isupper() and text[1].islower():
         return text[0].lower() + text[1:]
     return text
@@ -138,7 +150,7 @@ def country(code: Any, lang: str) -> str:
 
 
 def format_number(value: Any, lang: str, decimals: int | None = None) -> str:
-    """``value`` with the locale's grouping and decimal signs ("2 350" in French, "2,350" in English).
+    """``value`` with the locale's grouping and decimal signs ("2 350" in French, "2,350").
 
     Whole numbers lose their decimals; other values keep at most ``decimals`` (default 2).
     """
@@ -215,7 +227,7 @@ def format_date(value: Any, lang: str, precision: str = "day", short: bool = Fal
 
 
 def format_partial_date(text: Any, lang: str, short: bool = False) -> str:
-    """A curated partial date (``2019``, ``2019-02``, ``2019-02-19``, with optional ``~``) for readers.
+    """A curated partial date (``2019``, ``2019-02``, ``2019-02-19``, optional ``~``) for readers.
 
     An approximate date is prefixed with "about" / "vers"; the precision is kept.
     """
@@ -232,7 +244,7 @@ def format_partial_date(text: Any, lang: str, short: bool = False) -> str:
 
 
 def format_list(items: Iterable[str], lang: str) -> str:
-    """"A, B and C" / "A, B et C"."""
+    """Conjunction list for the locale: "A, B and C" / "A, B et C"."""
     from babel.lists import format_list as babel_format_list
 
     items = [str(i) for i in items]
@@ -250,6 +262,7 @@ class Translator:
     lang: str
 
     def __call__(self, message: str, /, **fields: Any) -> str:
+        """``message`` translated, then its ``{fields}`` filled."""
         text = gettext(message, self.lang)
         return text.format(**fields) if fields else text
 

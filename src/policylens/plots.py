@@ -48,15 +48,34 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from policylens import i18n  # noqa: E402
 
 __all__ = [
-    "PALETTE", "SEQUENCE", "STYLE", "SVG_HASHSALT", "EVENT_GROUPS", "EmptyChartError",
-    "style", "source_line", "source_line_of", "timeline", "days_in_use_chart",
-    "figure_values_chart", "ranked_bars", "stacked_bars", "save_figure", "wrap_label",
+    "PALETTE",
+    "SEQUENCE",
+    "STYLE",
+    "SVG_HASHSALT",
+    "EVENT_GROUPS",
+    "EmptyChartError",
+    "style",
+    "source_line",
+    "source_line_of",
+    "timeline",
+    "days_in_use_chart",
+    "figure_values_chart",
+    "ranked_bars",
+    "stacked_bars",
+    "save_figure",
+    "wrap_label",
 ]
 
 # Okabe & Ito (2008), "Color Universal Design": safe for protan, deutan and tritan vision.
 PALETTE = {
-    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
-    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
 }
 # Order for categorical series; yellow last because it is weak on white.
 SEQUENCE = ("blue", "orange", "green", "vermillion", "purple", "sky_blue", "black", "yellow")
@@ -100,23 +119,53 @@ STYLE: dict[str, Any] = {
 
 # Event types grouped into the marker kinds a timeline shows; each group: marker, colour, label.
 EVENT_GROUPS: dict[str, tuple[tuple[str, ...], str, str, str]] = {
-    "launch": (("launched", "test", "expanded"), "^", PALETTE["green"], "Launch, test or expansion"),
-    "decision": (("announced", "decision", "legislation", "contract_signed", "donation"), "o",
-                 PALETTE["sky_blue"], "Announcement, decision, law or contract"),
-    "regulator": (("regulator_opinion", "regulator_inspection"), "D", PALETTE["blue"],
-                  "Regulator opinion or inspection"),
-    "court": (("court_filing", "court_ruling"), "s", PALETTE["vermillion"], "Court filing or ruling"),
-    "sanction": (("regulator_sanction", "arrest", "plea_or_conviction"), "X", PALETTE["purple"],
-                 "Sanction, arrest or conviction"),
+    "launch": (
+        ("launched", "test", "expanded"),
+        "^",
+        PALETTE["green"],
+        "Launch, test or expansion",
+    ),
+    "decision": (
+        ("announced", "decision", "legislation", "contract_signed", "donation"),
+        "o",
+        PALETTE["sky_blue"],
+        "Announcement, decision, law or contract",
+    ),
+    "regulator": (
+        ("regulator_opinion", "regulator_inspection"),
+        "D",
+        PALETTE["blue"],
+        "Regulator opinion or inspection",
+    ),
+    "court": (
+        ("court_filing", "court_ruling"),
+        "s",
+        PALETTE["vermillion"],
+        "Court filing or ruling",
+    ),
+    "sanction": (
+        ("regulator_sanction", "arrest", "plea_or_conviction"),
+        "X",
+        PALETTE["purple"],
+        "Sanction, arrest or conviction",
+    ),
     "suspension": (("suspended",), "P", PALETTE["orange"], "Suspension"),
     "end": (("ended", "data_deleted"), "v", PALETTE["black"], "End or data deleted"),
-    "other": (("report_published", "incident", "statement"), "*", GREY, "Report, statement or incident"),
+    "other": (
+        ("report_published", "incident", "statement"),
+        "*",
+        GREY,
+        "Report, statement or incident",
+    ),
 }
 _EVENT_GROUP_OF = {t: g for g, (types, *_rest) in EVENT_GROUPS.items() for t in types}
 
 SUPPORT_COLOURS = {
-    "confirmed": PALETTE["blue"], "single_source": PALETTE["sky_blue"],
-    "disputed": PALETTE["orange"], "unverified": PALETTE["purple"], "refuted": PALETTE["vermillion"],
+    "confirmed": PALETTE["blue"],
+    "single_source": PALETTE["sky_blue"],
+    "disputed": PALETTE["orange"],
+    "unverified": PALETTE["purple"],
+    "refuted": PALETTE["vermillion"],
 }
 
 TITLE_WRAP = 80  # characters per line of a chart title
@@ -151,7 +200,7 @@ def _flat_ids(values: Iterable[Any]) -> list[str]:
 
 
 def source_line(source_ids: Iterable[Any], sources: pd.DataFrame, lang: str) -> str:
-    """"Sources: Publisher (2019, 2020); Other (n.d.)", computed from source ids.
+    """The line "Sources: Publisher (2019, 2020); Other (n.d.)", computed from source ids.
 
     Derived from the data rather than typed, so it cannot go stale. Publishers are sorted
     alphabetically with their distinct publication years; an id missing from ``sources`` is shown
@@ -159,7 +208,8 @@ def source_line(source_ids: Iterable[Any], sources: pd.DataFrame, lang: str) -> 
 
     Args:
         source_ids: Source ids, or lists of them (a ``source_ids`` column).
-        sources: The ``sources`` table (``source_id``, ``publisher_name``, ``published_date_earliest``).
+        sources: The ``sources`` table (``source_id``, ``publisher_name``,
+            ``published_date_earliest``).
         lang: ``en`` or ``fr``.
 
     Returns:
@@ -180,7 +230,10 @@ def source_line(source_ids: Iterable[Any], sources: pd.DataFrame, lang: str) -> 
         else:
             publisher, year = sid, t("n.d.")
         years.setdefault(publisher, set()).add(year)
-    parts = [f"{p} ({', '.join(sorted(y))})" for p, y in sorted(years.items(), key=lambda kv: kv[0].casefold())]
+    parts = [
+        f"{p} ({', '.join(sorted(y))})"
+        for p, y in sorted(years.items(), key=lambda kv: kv[0].casefold())
+    ]
     return t("Sources: {list}", list="; ".join(parts))
 
 
@@ -189,8 +242,15 @@ def source_line_of(fig: Figure) -> str:
     return getattr(fig, "policylens_source_line", "")
 
 
-def _finish(fig: Figure, title: str, subtitle: str | None, line: str, source_note: bool,
-            handles: Sequence[Any] = (), ncol: int = 2) -> Figure:
+def _finish(
+    fig: Figure,
+    title: str,
+    subtitle: str | None,
+    line: str,
+    source_note: bool,
+    handles: Sequence[Any] = (),
+    ncol: int = 2,
+) -> Figure:
     """Title, subtitle, legend and source note in fixed places; attach the source line.
 
     The legend goes below the lowest axes' labels and the source note below the legend, both
@@ -198,19 +258,38 @@ def _finish(fig: Figure, title: str, subtitle: str | None, line: str, source_not
     """
     ax = fig.axes[0]
     # Long titles wrap rather than run off the figure (a brief may put a record's title in it).
-    ax.set_title("\n".join(textwrap.wrap(drawable(title), TITLE_WRAP)), loc="left",
-                 pad=24 if subtitle else 10, color=TEXT)
+    ax.set_title(
+        "\n".join(textwrap.wrap(drawable(title), TITLE_WRAP)),
+        loc="left",
+        pad=24 if subtitle else 10,
+        color=TEXT,
+    )
     if subtitle:
-        ax.annotate(subtitle, xy=(0, 1), xycoords="axes fraction", xytext=(0, 8),
-                    textcoords="offset points", ha="left", va="bottom", fontsize=9, color="#555555")
+        ax.annotate(
+            subtitle,
+            xy=(0, 1),
+            xycoords="axes fraction",
+            xytext=(0, 8),
+            textcoords="offset points",
+            ha="left",
+            va="bottom",
+            fontsize=9,
+            color="#555555",
+        )
     renderer = fig.canvas.get_renderer()
     boxes = [a.get_tightbbox(renderer) for a in fig.axes]
     left = min(b.x0 for b in boxes) / fig.bbox.width
     bottom = min(b.y0 for b in boxes) / fig.bbox.height
     gap = 8 / fig.bbox.height
     if handles:
-        legend = fig.legend(handles=list(handles), loc="upper left", ncol=ncol, handlelength=1.6,
-                            columnspacing=1.4, bbox_to_anchor=(left, bottom - gap))
+        legend = fig.legend(
+            handles=list(handles),
+            loc="upper left",
+            ncol=ncol,
+            handlelength=1.6,
+            columnspacing=1.4,
+            bbox_to_anchor=(left, bottom - gap),
+        )
         bottom = legend.get_window_extent(renderer).y0 / fig.bbox.height
     if source_note and line:
         wrapped = "\n".join(textwrap.wrap(_drawable_line(line), SOURCE_WRAP))
@@ -246,8 +325,9 @@ def drawable(text: Any) -> str:
     text = str(text)
     if not _NO_GLYPH.search(text):
         return text
-    latin = [p for p in _PARENS.findall(text)
-             if re.search("[A-Za-z]", p) and not _NO_GLYPH.search(p)]
+    latin = [
+        p for p in _PARENS.findall(text) if re.search("[A-Za-z]", p) and not _NO_GLYPH.search(p)
+    ]
     if latin:
         return latin[0].strip()
     return _NO_GLYPH.sub("…", text)
@@ -270,7 +350,9 @@ def wrap_label(text: Any, width: int = LABEL_WRAP, lines: int = 2) -> str:
 
 def _require_rows(df: pd.DataFrame, what: str) -> None:
     if df is None or len(df) == 0:
-        raise EmptyChartError(f"{what}: no rows to plot; state the empty selection in the brief instead")
+        raise EmptyChartError(
+            f"{what}: no rows to plot; state the empty selection in the brief instead"
+        )
 
 
 def _date_axis(ax, lang: str, start: pd.Timestamp, end: pd.Timestamp) -> None:
@@ -278,13 +360,17 @@ def _date_axis(ax, lang: str, start: pd.Timestamp, end: pd.Timestamp) -> None:
     span_days = max((end - start).days, 1)
     if span_days > 3 * 365:
         ax.xaxis.set_major_locator(mdates.YearLocator())
-        fmt = (lambda x, _pos: str(mdates.num2date(x).year))
+        precision = "year"
     elif span_days > 120:
         ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
-        fmt = (lambda x, _pos: i18n.format_date(mdates.num2date(x), lang, "month", short=True))
+        precision = "month"
     else:
         ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
-        fmt = (lambda x, _pos: i18n.format_date(mdates.num2date(x), lang, "day", short=True))
+        precision = "day"
+
+    def fmt(x: float, _pos: int) -> str:
+        return i18n.format_date(mdates.num2date(x), lang, precision, short=True)
+
     ax.xaxis.set_major_formatter(FuncFormatter(fmt))
     ax.set_xlim(start, end)
     ax.grid(axis="x")
@@ -322,26 +408,53 @@ def _draw_lane(ax, y: float, lane: pd.Series, as_of: pd.Timestamp) -> str:
     height = 0.34
     colour = "#6F6F6F"
     if core_end > s1:
-        ax.broken_barh([(mdates.date2num(s1), mdates.date2num(core_end) - mdates.date2num(s1))],
-                       (y - height / 2, height), facecolors=colour if kind != "open" else "#B5B5B5",
-                       edgecolor="none", zorder=2)
+        ax.broken_barh(
+            [(mdates.date2num(s1), mdates.date2num(core_end) - mdates.date2num(s1))],
+            (y - height / 2, height),
+            facecolors=colour if kind != "open" else "#B5B5B5",
+            edgecolor="none",
+            zorder=2,
+        )
     # Uncertain starts and ends (month/year precision, or approximate): hatched, lighter.
-    for lo, hi, approx in ((s0, s1, lane.get("start_date_is_approximate")),
-                           (e0, e1, lane.get("end_date_is_approximate"))):
+    for lo, hi, approx in (
+        (s0, s1, lane.get("start_date_is_approximate")),
+        (e0, e1, lane.get("end_date_is_approximate")),
+    ):
         if pd.isna(lo):
             continue
         if hi > lo or approx is True:
-            ax.broken_barh([(mdates.date2num(lo), max(mdates.date2num(hi) - mdates.date2num(lo), 1))],
-                           (y - height / 2, height), facecolors="white", edgecolor=colour,
-                           hatch="/////", linewidth=0.6, zorder=2)
+            ax.broken_barh(
+                [(mdates.date2num(lo), max(mdates.date2num(hi) - mdates.date2num(lo), 1))],
+                (y - height / 2, height),
+                facecolors="white",
+                edgecolor=colour,
+                hatch="/////",
+                linewidth=0.6,
+                zorder=2,
+            )
     # Ticks at both ends keep a lane of a few days visible on an axis of several years.
     ax.plot([s0], [y], marker="|", markersize=11, color=TEXT, zorder=3, linestyle="none")
     if kind == "open":
-        ax.annotate("", xy=(as_of, y), xytext=(max(s1, as_of - pd.Timedelta(days=1)), y),
-                    arrowprops={"arrowstyle": "-|>", "color": "#8A8A8A", "lw": 1.2}, zorder=3)
+        ax.annotate(
+            "",
+            xy=(as_of, y),
+            xytext=(max(s1, as_of - pd.Timedelta(days=1)), y),
+            arrowprops={"arrowstyle": "-|>", "color": "#8A8A8A", "lw": 1.2},
+            zorder=3,
+        )
     elif kind == "undocumented":
-        ax.annotate("?", (core_end, y), xytext=(4, 0), textcoords="offset points", va="center",
-                    ha="left", fontsize=10, fontweight="bold", color=TEXT, zorder=3)
+        ax.annotate(
+            "?",
+            (core_end, y),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left",
+            fontsize=10,
+            fontweight="bold",
+            color=TEXT,
+            zorder=3,
+        )
     else:
         ax.plot([e1], [y], marker="|", markersize=11, color=TEXT, zorder=3, linestyle="none")
     return kind
@@ -366,16 +479,34 @@ def _draw_events(ax, events: pd.DataFrame, lane_y: dict[str, float]) -> set[str]
         exact = ev.event_date_precision == "day" and not bool(ev.event_date_is_approximate)
         if hi > lo:
             ax.plot([lo, hi], [y, y], color=colour, linewidth=1.2, zorder=4, solid_capstyle="butt")
-            ax.plot([lo, hi], [y, y], marker="|", markersize=5, color=colour, linestyle="none", zorder=4)
-        ax.plot([mid], [y], marker=marker, markersize=7, linestyle="none", zorder=5,
-                markerfacecolor=colour if exact else "white", markeredgecolor=colour,
-                markeredgewidth=1.3)
+            ax.plot(
+                [lo, hi], [y, y], marker="|", markersize=5, color=colour, linestyle="none", zorder=4
+            )
+        ax.plot(
+            [mid],
+            [y],
+            marker=marker,
+            markersize=7,
+            linestyle="none",
+            zorder=5,
+            markerfacecolor=colour if exact else "white",
+            markeredgecolor=colour,
+            markeredgewidth=1.3,
+        )
     return groups
 
 
-def timeline(lanes: pd.DataFrame, events: pd.DataFrame, *, lang: str, title: str,
-             sources: pd.DataFrame, subtitle: str | None = None, as_of: Any = None,
-             source_note: bool = True) -> Figure:
+def timeline(
+    lanes: pd.DataFrame,
+    events: pd.DataFrame,
+    *,
+    lang: str,
+    title: str,
+    sources: pd.DataFrame,
+    subtitle: str | None = None,
+    as_of: Any = None,
+    source_note: bool = True,
+) -> Figure:
     """One lane per deployment from start to end, with its events as markers.
 
     Args:
@@ -383,7 +514,8 @@ def timeline(lanes: pd.DataFrame, events: pd.DataFrame, *, lang: str, title: str
             ``start_date_*`` and ``end_date_*`` interval columns, ``source_ids``; drawn top to
             bottom in row order.
         events: :func:`policylens.compare.timeline_events` output (``deployment_id``,
-            ``event_type``, ``event_date_*``, ``source_ids``); events of other deployments are ignored.
+            ``event_type``, ``event_date_*``, ``source_ids``); other deployments' events are
+            ignored.
         lang: ``en`` or ``fr``.
         title: The finding, e.g. "Health codes outlived contact-tracing apps".
         sources: The ``sources`` table, for the source line.
@@ -398,8 +530,10 @@ def timeline(lanes: pd.DataFrame, events: pd.DataFrame, *, lang: str, title: str
     _require_rows(lanes, "timeline")
     t = i18n.translator(lang)
     events = events[events["deployment_id"].isin(lanes["deployment_id"])] if len(events) else events
-    dates = pd.concat([lanes[c] for c in ("start_date_earliest", "end_date_latest") if c in lanes]
-                      + ([events["event_date_latest"]] if len(events) else [])).dropna()
+    dates = pd.concat(
+        [lanes[c] for c in ("start_date_earliest", "end_date_latest") if c in lanes]
+        + ([events["event_date_latest"]] if len(events) else [])
+    ).dropna()
     as_of = pd.Timestamp(as_of) if as_of is not None else dates.max()
     lo, hi = dates.min(), max(dates.max(), as_of)
     pad = max((hi - lo) * 0.03, pd.Timedelta(days=3))
@@ -407,38 +541,90 @@ def timeline(lanes: pd.DataFrame, events: pd.DataFrame, *, lang: str, title: str
         n = len(lanes)
         fig, ax = plt.subplots(figsize=(9, 1.9 + 0.62 * n))
         lane_y = {d: float(n - 1 - i) for i, d in enumerate(lanes["deployment_id"])}
-        kinds = {_draw_lane(ax, float(n - 1 - i), lane, as_of)
-                 for i, (_idx, lane) in enumerate(lanes.iterrows())}
+        kinds = {
+            _draw_lane(ax, float(n - 1 - i), lane, as_of)
+            for i, (_idx, lane) in enumerate(lanes.iterrows())
+        }
         groups = _draw_events(ax, events, lane_y) if len(events) else set()
         ax.set_yticks(list(lane_y.values()), [wrap_label(x) for x in lanes["lane_label"]])
         ax.set_ylim(-0.9, n - 0.4)
         ax.tick_params(axis="y", length=0)
         ax.spines["left"].set_visible(False)
         _date_axis(ax, lang, lo - pad, hi + pad)
-        handles = [Line2D([], [], marker=EVENT_GROUPS[g][1], color=EVENT_GROUPS[g][2], linestyle="none",
-                          markersize=7, label=t(EVENT_GROUPS[g][3])) for g in EVENT_GROUPS if g in groups]
+        handles = [
+            Line2D(
+                [],
+                [],
+                marker=EVENT_GROUPS[g][1],
+                color=EVENT_GROUPS[g][2],
+                linestyle="none",
+                markersize=7,
+                label=t(EVENT_GROUPS[g][3]),
+            )
+            for g in EVENT_GROUPS
+            if g in groups
+        ]
         handles.append(Patch(facecolor="#6F6F6F", label=t("In use (documented dates)")))
-        handles.append(Patch(facecolor="white", edgecolor="#6F6F6F", hatch="/////",
-                             label=t("Date known only to the month or year, or approximate")))
-        handles.append(Line2D([], [], marker="o", color=GREY, markerfacecolor="white", linestyle="none",
-                              label=t("Hollow marker: event date not known to the day")))
+        handles.append(
+            Patch(
+                facecolor="white",
+                edgecolor="#6F6F6F",
+                hatch="/////",
+                label=t("Date known only to the month or year, or approximate"),
+            )
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                color=GREY,
+                markerfacecolor="white",
+                linestyle="none",
+                label=t("Hollow marker: event date not known to the day"),
+            )
+        )
         if "open" in kinds:
-            handles.append(Line2D([], [], color="#8A8A8A", marker=">", label=t(
-                "No end documented (drawn to {date})", date=t.date(as_of, "month"))))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color="#8A8A8A",
+                    marker=">",
+                    label=t("No end documented (drawn to {date})", date=t.date(as_of, "month")),
+                )
+            )
         if "undocumented" in kinds:
-            handles.append(Line2D([], [], color=TEXT, marker="$?$", linestyle="none", label=t(
-                "Stopped, end date not documented (drawn to its last event)")))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=TEXT,
+                    marker="$?$",
+                    linestyle="none",
+                    label=t("Stopped, end date not documented (drawn to its last event)"),
+                )
+            )
         ids = list(lanes["source_ids"]) + (list(events["source_ids"]) if len(events) else [])
-        return _finish(fig, title, subtitle, source_line(ids, sources, lang), source_note,
-                       handles, ncol=2)
+        return _finish(
+            fig, title, subtitle, source_line(ids, sources, lang), source_note, handles, ncol=2
+        )
 
 
 # --- days in use ------------------------------------------------------------------------------
 
 
-def days_in_use_chart(rows: pd.DataFrame, *, lang: str, title: str, sources: pd.DataFrame,
-                      subtitle: str | None = None, colour_by: str = "category",
-                      as_of: Any = None, source_note: bool = True) -> Figure:
+def days_in_use_chart(
+    rows: pd.DataFrame,
+    *,
+    lang: str,
+    title: str,
+    sources: pd.DataFrame,
+    subtitle: str | None = None,
+    colour_by: str = "category",
+    as_of: Any = None,
+    source_note: bool = True,
+) -> Figure:
     """Horizontal bars of days in use, with the uncertainty of partial end dates as a hatched range.
 
     Args:
@@ -466,19 +652,43 @@ def days_in_use_chart(rows: pd.DataFrame, *, lang: str, title: str, sources: pd.
             ax.barh(y, row.days_min, color=colour, height=0.6, zorder=2)
             if pd.isna(row.days_max):
                 # Only a lower bound is known: the end date is missing.
-                ax.text(row.days_min, y, "  " + t("at least {days} days; end date not documented",
-                                                   days=t.number(row.days_min)),
-                        va="center", ha="left", fontsize=8.5, color=TEXT)
+                ax.text(
+                    row.days_min,
+                    y,
+                    "  "
+                    + t(
+                        "at least {days} days; end date not documented", days=t.number(row.days_min)
+                    ),
+                    va="center",
+                    ha="left",
+                    fontsize=8.5,
+                    color=TEXT,
+                )
                 continue
             if row.days_max > row.days_min:
-                ax.barh(y, row.days_max - row.days_min, left=row.days_min, color="white",
-                        edgecolor=colour, hatch="////", height=0.6, linewidth=0.6, zorder=2)
-            text = (t.number(row.days_min) if row.days_max == row.days_min
-                    else f"{t.number(row.days_min)}–{t.number(row.days_max)}")
+                ax.barh(
+                    y,
+                    row.days_max - row.days_min,
+                    left=row.days_min,
+                    color="white",
+                    edgecolor=colour,
+                    hatch="////",
+                    height=0.6,
+                    linewidth=0.6,
+                    zorder=2,
+                )
+            text = (
+                t.number(row.days_min)
+                if row.days_max == row.days_min
+                else f"{t.number(row.days_min)}–{t.number(row.days_max)}"
+            )
             text = t("{n} days", n=text)
             if row.is_open_ended:
-                text = t("{days} to {date}; no end documented", days=text,
-                         date=t.date(as_of, "month") if as_of is not None else "…")
+                text = t(
+                    "{days} to {date}; no end documented",
+                    days=text,
+                    date=t.date(as_of, "month") if as_of is not None else "…",
+                )
             ax.text(row.days_max, y, "  " + text, va="center", ha="left", fontsize=8.5, color=TEXT)
         ax.set_yticks(ys, [wrap_label(x) for x in rows["lane_label"]])
         ax.tick_params(axis="y", length=0)
@@ -490,10 +700,23 @@ def days_in_use_chart(rows: pd.DataFrame, *, lang: str, title: str, sources: pd.
         ax.set_axisbelow(True)
         handles = [Patch(facecolor=colours[c], label=t.label(colour_by, c)) for c in codes]
         if (rows["days_max"].fillna(rows["days_min"]) > rows["days_min"]).any():
-            handles.append(Patch(facecolor="white", edgecolor=GREY, hatch="////",
-                                 label=t("Range: start or end date known only to the month or year")))
-        return _finish(fig, title, subtitle, source_line(rows["source_ids"], sources, lang),
-                       source_note, handles, ncol=3)
+            handles.append(
+                Patch(
+                    facecolor="white",
+                    edgecolor=GREY,
+                    hatch="////",
+                    label=t("Range: start or end date known only to the month or year"),
+                )
+            )
+        return _finish(
+            fig,
+            title,
+            subtitle,
+            source_line(rows["source_ids"], sources, lang),
+            source_note,
+            handles,
+            ncol=3,
+        )
 
 
 # --- figures side by side ---------------------------------------------------------------------
@@ -511,24 +734,54 @@ def _draw_figure_row(ax, y: float, row: Any, t: i18n.Translator) -> None:
     colour = SUPPORT_COLOURS.get(str(row.support_status), GREY)
     value = float(row.value)
     if row.qualifier == "range" and pd.notna(row.value_upper):
-        ax.plot([value, float(row.value_upper)], [y, y], color=colour, linewidth=5,
-                solid_capstyle="butt", zorder=3)
+        ax.plot(
+            [value, float(row.value_upper)],
+            [y, y],
+            color=colour,
+            linewidth=5,
+            solid_capstyle="butt",
+            zorder=3,
+        )
         end = float(row.value_upper)
     else:
-        ax.plot([value], [y], marker="o", markersize=8, color=colour, zorder=3,
-                markerfacecolor=colour if row.qualifier == "exact" else "white", markeredgewidth=1.6)
+        ax.plot(
+            [value],
+            [y],
+            marker="o",
+            markersize=8,
+            color=colour,
+            zorder=3,
+            markerfacecolor=colour if row.qualifier == "exact" else "white",
+            markeredgewidth=1.6,
+        )
         end = value
         if row.qualifier in ("at_least", "at_most"):
             tip = value * (1.35 if row.qualifier == "at_least" else 0.74)
-            ax.annotate("", xy=(tip, y), xytext=(value, y),
-                        arrowprops={"arrowstyle": "->", "color": colour})
+            ax.annotate(
+                "", xy=(tip, y), xytext=(value, y), arrowprops={"arrowstyle": "->", "color": colour}
+            )
             end = max(tip, value)  # the value label goes past the arrow, not over it
-    ax.annotate("  " + _value_text(row, t), (end, y), va="center", ha="left", fontsize=8.5,
-                xytext=(6, 0), textcoords="offset points", color=TEXT)
+    ax.annotate(
+        "  " + _value_text(row, t),
+        (end, y),
+        va="center",
+        ha="left",
+        fontsize=8.5,
+        xytext=(6, 0),
+        textcoords="offset points",
+        color=TEXT,
+    )
 
 
-def figure_values_chart(rows: pd.DataFrame, *, lang: str, title: str, sources: pd.DataFrame,
-                        subtitle: str | None = None, source_note: bool = True) -> Figure:
+def figure_values_chart(
+    rows: pd.DataFrame,
+    *,
+    lang: str,
+    title: str,
+    sources: pd.DataFrame,
+    subtitle: str | None = None,
+    source_note: bool = True,
+) -> Figure:
     """Figures side by side: one row per stated value, one panel per metric and unit.
 
     Values that disagree stay separate rows (never averaged); a range is drawn as a bar from its
@@ -551,8 +804,13 @@ def figure_values_chart(rows: pd.DataFrame, *, lang: str, title: str, sources: p
     panels = [(p.iloc[0], p) for _k, p in rows.groupby(keys, observed=True, sort=False)]
     heights = [len(p) + 0.6 for _k, p in panels]
     with style():
-        fig, axes = plt.subplots(len(panels), 1, figsize=(9, 1.5 + 0.42 * sum(heights)),
-                                 gridspec_kw={"height_ratios": heights}, squeeze=False)
+        fig, axes = plt.subplots(
+            len(panels),
+            1,
+            figsize=(9, 1.5 + 0.42 * sum(heights)),
+            gridspec_kw={"height_ratios": heights},
+            squeeze=False,
+        )
         for ax, (first, panel) in zip(axes[:, 0], panels, strict=True):
             metric, unit = first["metric"], first["unit"]
             panel = panel.reset_index(drop=True)
@@ -575,7 +833,9 @@ def figure_values_chart(rows: pd.DataFrame, *, lang: str, title: str, sources: p
             if (highs % 1 == 0).all() and ax.get_xscale() == "linear":
                 ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: t.compact(x)))
-            unit_text = "" if unit in ("count", "days") else f" ({t.label('unit', unit, inline=True)})"
+            unit_text = (
+                "" if unit in ("count", "days") else f" ({t.label('unit', unit, inline=True)})"
+            )
             heading = t.label("metric", metric) + unit_text
             if "panel_label" in panel and isinstance(first["panel_label"], str):
                 heading += f" · {first['panel_label']}"
@@ -583,22 +843,57 @@ def figure_values_chart(rows: pd.DataFrame, *, lang: str, title: str, sources: p
                 heading += f" · {first['deployment_id']}"
             ax.set_xlabel(wrap_label(heading, 95), loc="left")
         present = [s for s in SUPPORT_COLOURS if s in set(rows["support_status"].astype(str))]
-        handles = [Line2D([], [], marker="o", color=SUPPORT_COLOURS[s], linestyle="none",
-                          label=t.label("support_status", s)) for s in present]
-        handles.append(Line2D([], [], marker="o", color=GREY, markerfacecolor="white", linestyle="none",
-                              label=t("Hollow: approximate value or bound")))
+        handles = [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                color=SUPPORT_COLOURS[s],
+                linestyle="none",
+                label=t.label("support_status", s),
+            )
+            for s in present
+        ]
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                color=GREY,
+                markerfacecolor="white",
+                linestyle="none",
+                label=t("Hollow: approximate value or bound"),
+            )
+        )
         fig.subplots_adjust(hspace=0.9)
-        return _finish(fig, title, subtitle, source_line(rows["source_ids"], sources, lang),
-                       source_note, handles, ncol=3)
+        return _finish(
+            fig,
+            title,
+            subtitle,
+            source_line(rows["source_ids"], sources, lang),
+            source_note,
+            handles,
+            ncol=3,
+        )
 
 
 # --- bars -------------------------------------------------------------------------------------
 
 
-def ranked_bars(rows: pd.DataFrame, *, label: str, value: str, lang: str, title: str,
-                sources: pd.DataFrame, colour_by: str | None = None,
-                colour_labels: dict[str, str] | None = None, value_label: str | None = None,
-                subtitle: str | None = None, source_note: bool = True) -> Figure:
+def ranked_bars(
+    rows: pd.DataFrame,
+    *,
+    label: str,
+    value: str,
+    lang: str,
+    title: str,
+    sources: pd.DataFrame,
+    colour_by: str | None = None,
+    colour_labels: dict[str, str] | None = None,
+    value_label: str | None = None,
+    subtitle: str | None = None,
+    source_note: bool = True,
+) -> Figure:
     """Horizontal bars sorted from largest to smallest, each labelled with its value.
 
     Args:
@@ -616,7 +911,9 @@ def ranked_bars(rows: pd.DataFrame, *, label: str, value: str, lang: str, title:
     """
     _require_rows(rows, "ranked bars")
     t = i18n.translator(lang)
-    rows = rows.sort_values([value, label], ascending=[False, True], kind="stable").reset_index(drop=True)
+    rows = rows.sort_values([value, label], ascending=[False, True], kind="stable").reset_index(
+        drop=True
+    )
     keys = list(dict.fromkeys(str(c) for c in rows[colour_by])) if colour_by else ["_"]
     colours = _colours_for(keys, colour_by)
     with style():
@@ -626,7 +923,9 @@ def ranked_bars(rows: pd.DataFrame, *, label: str, value: str, lang: str, title:
         bar_colours = [colours[str(c)] for c in rows[colour_by]] if colour_by else colours["_"]
         ax.barh(ys, rows[value].astype(float), color=bar_colours, height=0.65, zorder=2)
         for y, v in zip(ys, rows[value], strict=True):
-            ax.text(float(v), y, " " + t.number(v), va="center", ha="left", fontsize=8.5, color=TEXT)
+            ax.text(
+                float(v), y, " " + t.number(v), va="center", ha="left", fontsize=8.5, color=TEXT
+            )
         ax.set_yticks(ys, [wrap_label(x, 40, 1) for x in rows[label]])
         ax.tick_params(axis="y", length=0)
         ax.spines["left"].set_visible(False)
@@ -641,14 +940,32 @@ def ranked_bars(rows: pd.DataFrame, *, label: str, value: str, lang: str, title:
         if colour_by:
             labels = colour_labels or {}
             handles = [Patch(facecolor=colours[k], label=labels.get(k, k)) for k in keys]
-        return _finish(fig, title, subtitle, source_line(rows["source_ids"], sources, lang),
-                       source_note, handles, ncol=3)
+        return _finish(
+            fig,
+            title,
+            subtitle,
+            source_line(rows["source_ids"], sources, lang),
+            source_note,
+            handles,
+            ncol=3,
+        )
 
 
-def stacked_bars(rows: pd.DataFrame, *, category: str, stack: str, value: str, lang: str,
-                 title: str, sources: pd.DataFrame, stack_labels: dict[str, str] | None = None,
-                 category_labels: dict[str, str] | None = None, value_label: str | None = None,
-                 subtitle: str | None = None, source_note: bool = True) -> Figure:
+def stacked_bars(
+    rows: pd.DataFrame,
+    *,
+    category: str,
+    stack: str,
+    value: str,
+    lang: str,
+    title: str,
+    sources: pd.DataFrame,
+    stack_labels: dict[str, str] | None = None,
+    category_labels: dict[str, str] | None = None,
+    value_label: str | None = None,
+    subtitle: str | None = None,
+    source_note: bool = True,
+) -> Figure:
     """Horizontal stacked bars: one bar per ``category``, segments per ``stack`` value.
 
     Args:
@@ -668,8 +985,15 @@ def stacked_bars(rows: pd.DataFrame, *, category: str, stack: str, value: str, l
     """
     _require_rows(rows, "stacked bars")
     t = i18n.translator(lang)
-    table = rows.pivot_table(index=category, columns=stack, values=value, aggfunc="sum",
-                             fill_value=0, observed=True, sort=False)
+    table = rows.pivot_table(
+        index=category,
+        columns=stack,
+        values=value,
+        aggfunc="sum",
+        fill_value=0,
+        observed=True,
+        sort=False,
+    )
     cats = list(dict.fromkeys(rows[category]))
     stacks = list(dict.fromkeys(rows[stack]))
     table = table.reindex(index=cats, columns=stacks, fill_value=0)
@@ -680,12 +1004,22 @@ def stacked_bars(rows: pd.DataFrame, *, category: str, stack: str, value: str, l
         left = pd.Series(0.0, index=table.index)
         for i, s in enumerate(stacks):
             widths = table[s].astype(float)
-            ax.barh(ys, widths, left=left, height=0.65, zorder=2,
-                    color=PALETTE[SEQUENCE[i % len(SEQUENCE)]], edgecolor="white", linewidth=0.6,
-                    label=(stack_labels or {}).get(s, str(s)))
+            ax.barh(
+                ys,
+                widths,
+                left=left,
+                height=0.65,
+                zorder=2,
+                color=PALETTE[SEQUENCE[i % len(SEQUENCE)]],
+                edgecolor="white",
+                linewidth=0.6,
+                label=(stack_labels or {}).get(s, str(s)),
+            )
             left = left + widths
         for y, total in zip(ys, left, strict=True):
-            ax.text(total, y, " " + t.number(total), va="center", ha="left", fontsize=8.5, color=TEXT)
+            ax.text(
+                total, y, " " + t.number(total), va="center", ha="left", fontsize=8.5, color=TEXT
+            )
         labels = category_labels or {}
         ax.set_yticks(ys, [wrap_label(labels.get(c, c), 40, 1) for c in cats])
         ax.tick_params(axis="y", length=0)
@@ -698,8 +1032,15 @@ def stacked_bars(rows: pd.DataFrame, *, category: str, stack: str, value: str, l
         if value_label:
             ax.set_xlabel(value_label)
         handles, _labels = ax.get_legend_handles_labels()
-        return _finish(fig, title, subtitle, source_line(rows["source_ids"], sources, lang),
-                       source_note, handles, ncol=3)
+        return _finish(
+            fig,
+            title,
+            subtitle,
+            source_line(rows["source_ids"], sources, lang),
+            source_note,
+            handles,
+            ncol=3,
+        )
 
 
 # --- saving -----------------------------------------------------------------------------------
@@ -712,7 +1053,9 @@ _METADATA = {
 }
 
 
-def save_figure(fig: Figure, path: str | os.PathLike, formats: Sequence[str] | None = None) -> list[Path]:
+def save_figure(
+    fig: Figure, path: str | os.PathLike, formats: Sequence[str] | None = None
+) -> list[Path]:
     """Write ``fig`` deterministically and atomically (temp file + ``os.replace``).
 
     Args:

@@ -20,12 +20,17 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "curated_small"
 
 # How each brief's title starts in French: the narrative comes from the catalogue.
-FRENCH_TITLES = {"comparative_timeline": "Chronologie comparée", "country_profile": "Profil pays",
-                 "health_codes": "Les codes sanitaires chinois"}
+FRENCH_TITLES = {
+    "comparative_timeline": "Chronologie comparée",
+    "country_profile": "Profil pays",
+    "health_codes": "Les codes sanitaires chinois",
+}
 CASES = [
     ("comparative_timeline", {}),
-    ("comparative_timeline", {"lang": "fr", "countries": ["FR", "SG"], "start": "2019",
-                              "end": "2021"}),
+    (
+        "comparative_timeline",
+        {"lang": "fr", "countries": ["FR", "SG"], "start": "2019", "end": "2021"},
+    ),
     ("country_profile", {}),
     ("country_profile", {"lang": "fr", "country": "XX"}),
     ("health_codes", {}),
@@ -34,8 +39,13 @@ CASES = [
 
 
 def _blocks(nb) -> list[dict]:
-    return [out["data"][report.MIME] for cell in nb.cells if cell.cell_type == "code"
-            for out in cell.get("outputs", []) if report.MIME in out.get("data", {})]
+    return [
+        out["data"][report.MIME]
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if report.MIME in out.get("data", {})
+    ]
 
 
 def _execute(name: str, parameters: dict, tmp_path: Path, monkeypatch) -> list[dict]:
@@ -43,16 +53,25 @@ def _execute(name: str, parameters: dict, tmp_path: Path, monkeypatch) -> list[d
     source = tmp_path / f"{name}.ipynb"
     nbformat.write(jupytext.read(REPO / "notebooks" / f"{name}.py"), source)
     out = tmp_path / f"{name}.out.ipynb"
-    papermill.execute_notebook(str(source), str(out), parameters=parameters, kernel_name="python3",
-                               cwd=str(REPO), progress_bar=False, log_output=False,
-                               execution_timeout=120)
+    papermill.execute_notebook(
+        str(source),
+        str(out),
+        parameters=parameters,
+        kernel_name="python3",
+        cwd=str(REPO),
+        progress_bar=False,
+        log_output=False,
+        execution_timeout=120,
+    )
     return _blocks(nbformat.read(out, as_version=4))
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("name", "parameters"), CASES,
-                         ids=[f"{n}-{'-'.join(f'{k}={v}' for k, v in p.items()) or 'defaults'}"
-                              for n, p in CASES])
+@pytest.mark.parametrize(
+    ("name", "parameters"),
+    CASES,
+    ids=[f"{n}-{'-'.join(f'{k}={v}' for k, v in p.items()) or 'defaults'}" for n, p in CASES],
+)
 def test_notebook_executes_and_emits_a_complete_brief(name, parameters, tmp_path, monkeypatch):
     blocks = _execute(name, parameters, tmp_path, monkeypatch)
     kinds = [b["kind"] for b in blocks]

@@ -13,9 +13,14 @@ from policylens import i18n, vocab
 
 REPO = Path(__file__).resolve().parents[2]
 # Files whose narrative goes through the policylens catalogue.
-USERS = ["notebooks/comparative_timeline.py", "notebooks/country_profile.py",
-         "notebooks/health_codes.py", "src/policylens/plots.py", "src/policylens/compare.py",
-         "src/policylens/i18n.py"]
+USERS = [
+    "notebooks/comparative_timeline.py",
+    "notebooks/country_profile.py",
+    "notebooks/health_codes.py",
+    "src/policylens/plots.py",
+    "src/policylens/compare.py",
+    "src/policylens/i18n.py",
+]
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 
@@ -33,12 +38,19 @@ def _literal_messages(path: Path):
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if not isinstance(node, ast.Call):
             continue
-        lits = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        lits = [
+            a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)
+        ]
         f = node.func
         if isinstance(f, ast.Name) and f.id == "t" and lits:
             yield lits[0]
-        elif (isinstance(f, ast.Attribute) and f.attr == "n" and isinstance(f.value, ast.Name)
-              and f.value.id == "t" and len(lits) >= 2):
+        elif (
+            isinstance(f, ast.Attribute)
+            and f.attr == "n"
+            and isinstance(f.value, ast.Name)
+            and f.value.id == "t"
+            and len(lits) >= 2
+        ):
             yield (lits[0], lits[1])
 
 
@@ -64,8 +76,11 @@ def test_every_french_message_is_translated_with_the_same_placeholders():
 
 @pytest.mark.parametrize("name", sorted(vocab.VOCABULARIES))
 def test_every_vocabulary_label_has_a_french_translation(name):
-    missing = [code for code, c in vocab.VOCABULARIES[name].codes.items()
-               if i18n._lookup(c.label, "fr", context=name) is None]
+    missing = [
+        code
+        for code, c in vocab.VOCABULARIES[name].codes.items()
+        if i18n._lookup(c.label, "fr", context=name) is None
+    ]
     assert missing == [], f"add French labels for {name}: {missing}"
 
 
@@ -103,16 +118,19 @@ def test_numbers_use_the_locale_grouping():
     assert i18n.format_number(float("nan"), "en") == ""
 
 
-@pytest.mark.parametrize(("text", "lang", "expected"), [
-    ("2019", "en", "2019"),
-    ("2019-02", "en", "February 2019"),
-    ("2019-02", "fr", "février 2019"),
-    ("2019-02-19", "en", "February 19, 2019"),
-    ("2019-02-19", "fr", "19 février 2019"),
-    ("2019-02~", "en", "about February 2019"),
-    ("2019-02-19~", "fr", "vers 19 février 2019"),
-    ("", "en", ""),
-])
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("2019", "en", "2019"),
+        ("2019-02", "en", "February 2019"),
+        ("2019-02", "fr", "février 2019"),
+        ("2019-02-19", "en", "February 19, 2019"),
+        ("2019-02-19", "fr", "19 février 2019"),
+        ("2019-02~", "en", "about February 2019"),
+        ("2019-02-19~", "fr", "vers 19 février 2019"),
+        ("", "en", ""),
+    ],
+)
 def test_partial_dates_keep_their_precision(text, lang, expected):
     assert i18n.format_partial_date(text, lang) == expected
 
