@@ -23,6 +23,7 @@ at a time in threads, with the same timeouts, and is rendered the same way.
 from __future__ import annotations
 
 import ast
+import gc
 import hashlib
 import importlib
 import json
@@ -409,6 +410,9 @@ def run_forked(jobs: list[Job], n_jobs: int, notebooks: dict[Path, Any],
     outcomes: list[Outcome] = []
     sys.stdout.flush()
     sys.stderr.flush()
+    # Objects the parent made stay out of the children's garbage collections, so children do
+    # not write to (and copy) the pages the warm parent shares with them.
+    gc.freeze()
     try:
         while pending or running:
             while pending and len(running) < n_jobs:

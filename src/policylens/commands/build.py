@@ -160,6 +160,10 @@ def _build(matrix, selected, args, root: Path, out_dir: Path) -> int:
     manifest = plan.read_manifest(out_dir)
     matrix_ids = {b.id for b in matrix.briefs}
     entries = {k: v for k, v in manifest["briefs"].items() if k in matrix_ids}
+    for gone in set(manifest["briefs"]) - matrix_ids:  # a brief removed from the matrix
+        for rel in manifest["briefs"][gone].get("outputs", {}):
+            if "/" in rel and not rel.startswith(("/", "..")):
+                (out_dir / rel).unlink(missing_ok=True)
     shared = plan.shared_inputs(root)
     todo = []
     for brief in selected:
