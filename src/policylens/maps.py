@@ -34,7 +34,7 @@ EXTENT = (-180.0, 180.0, -58.0, 85.0)
 LAND_COLOUR = "#e6e6e6"
 BORDER_COLOUR = "#ffffff"
 HIGHLIGHT_EDGE = "#333333"
-NO_DATA_LABEL = {"en": "No documented deployment", "fr": "Aucun déploiement documenté"}
+NO_DATA_LABEL = {"en": "No documented deployment", "fr": "Aucun dispositif documenté"}
 # Sequential, colour-blind-safe blues (ColorBrewer Blues), light to dark; the lightest is dark
 # enough to stand out from the grey of countries without data.
 SEQUENTIAL = ("#9ecae1", "#4292c6", "#2171b5", "#08306b")
@@ -233,7 +233,7 @@ def _add_footer(fig, text: str) -> float:
 
 
 def _small_label(lang: str) -> str:
-    return "Pays trop petit pour la carte (point)" if lang == "fr" else "Too small to draw (point)"
+    return "Pays trop petit pour la carte (point)" if lang == "fr" else "Country too small to draw (point)"
 
 
 def _frame(ax) -> None:

@@ -88,7 +88,7 @@ def test_choropleth_names_codes_it_cannot_place_and_speaks_french():
     footer = " ".join(t.get_text() for t in fig_small.texts)
     assert "Absents de la carte : ZZ" in footer and "Sources" not in footer
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert "Aucun déploiement documenté" in labels
+    assert "Aucun dispositif documenté" in labels
 
 
 def test_choropleth_svg_is_deterministic():
