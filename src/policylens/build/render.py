@@ -24,13 +24,15 @@ LANG_NAMES = {"en": {"en": "English", "fr": "French"}, "fr": {"en": "anglais", "
 LABELS = {
     "en": {"brief": "Brief", "parameters": "Parameters", "language": "Language",
            "data_version": "Data version", "built": "Built", "all_briefs": "All briefs",
-           "pdf": "PDF", "html": "HTML", "none": "none", "index_title": "policylens briefs",
-           "title": "Title", "files": "Files",
+           "pdf": "PDF", "html": "HTML", "none": "the notebook's defaults", "index_title": "policylens briefs",
+           "title": "Title", "files": "Files", "table": "Table",
            "index_intro": "Every brief built from the curated data, in each language."},
     "fr": {"brief": "Note", "parameters": "Paramètres", "language": "Langue",
            "data_version": "Version des données", "built": "Générée le",
-           "all_briefs": "Toutes les notes", "pdf": "PDF", "html": "HTML", "none": "aucun",
+           "all_briefs": "Toutes les notes", "pdf": "PDF", "html": "HTML",
+           "none": "valeurs par défaut du carnet",
            "index_title": "Notes policylens", "title": "Titre", "files": "Fichiers",
+           "table": "Tableau",
            "index_intro": "Toutes les notes produites à partir des données vérifiées."},
 }
 # Tags and attributes the brief body may contain after sanitising; everything else is dropped.
@@ -38,10 +40,9 @@ HTML_TAGS = {"a", "aside", "br", "caption", "dd", "div", "dl", "dt", "em", "figc
              "footer", "h1", "h2", "h3", "h4", "header", "img", "li", "main", "nav", "ol", "p",
              "section", "span", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
              "code", "small"}
-HTML_ATTRS = {"*": {"class"}, "a": {"href"}, "img": {"src", "alt"}, "th": {"scope"}}
+HTML_ATTRS = {"*": {"class", "lang"}, "a": {"href"}, "img": {"src", "alt"}, "th": {"scope"}}
 _IMG_PREFIX = "data:image/svg+xml;base64,"
 TEXT_WIDTH_PT = 595.28 - 2 * 56.69  # A4 minus the 20 mm side margins of brief.typ
-SHORT_TABLE_ROWS = 30
 _BODY = re.compile(r"<!--pl-body-->(.*)<!--/pl-body-->", re.S)
 
 
@@ -209,18 +210,17 @@ def _typ_figure(block: dict, name: str) -> str:
                else ""))
 
 
-def _typ_table(block: dict) -> str:
+def _typ_table(block: dict, number: int, lang: str) -> str:
     n = max(len(block["columns"]), 1)
     head = ", ".join(typst_str(c) for c in block["columns"])
     cells = ",\n  ".join(", ".join(typst_str(v) for v in row) for row in block["rows"])
     source = (f'#source-line({typst_str(block["source_line"])})' if block.get("source_line")
               else "")
-    # A short table moves to the next page whole, caption and source line with it; a long one
-    # breaks across pages and repeats its header row.
-    breakable = "true" if len(block["rows"]) > SHORT_TABLE_ROWS else "false"
-    return (f"#block(breakable: {breakable}, width: 100%)[\n"
-            f"#figure(kind: table, caption: {typst_str(block['caption'])},\n"
-            f" table(columns: {n}, table.header({head}),\n  {cells}))\n{source}]\n")
+    caption = f"{labels(lang)['table']} {number} – {block['caption']}"
+    # The caption sticks to the table's first rows; a long table breaks across pages and
+    # repeats its header row (a figure caption could be left alone at the foot of a page).
+    return (f"#table-caption({typst_str(caption)})\n"
+            f"#table(columns: {n}, table.header({head}),\n  {cells})\n{source}\n")
 
 
 def _typ_sources(block: dict) -> str:
@@ -243,6 +243,7 @@ def typst_document(blocks: list[dict], ctx: BriefContext) -> tuple[str, dict[str
     title = blocks[0]
     figures: dict[str, str] = {}
     body: list[str] = []
+    tables = 0
     for block in blocks[1:]:
         kind = block["kind"]
         if kind == "heading":
@@ -258,7 +259,8 @@ def typst_document(blocks: list[dict], ctx: BriefContext) -> tuple[str, dict[str
             figures[name] = block["svg"]
             body.append(_typ_figure(block, name))
         elif kind == "table":
-            body.append(_typ_table(block))
+            tables += 1
+            body.append(_typ_table(block, tables, ctx.lang))
         elif kind == "sources":
             body.append(_typ_sources(block))
         elif kind == "title":

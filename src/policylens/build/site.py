@@ -60,18 +60,20 @@ def manifest_json(entries: dict[str, dict[str, Any]]) -> bytes:
     return (json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode()
 
 
-def _row(bid: str, e: dict[str, Any]) -> str:
+def _row(bid: str, e: dict[str, Any], show_version: bool) -> str:
     from policylens.build.render import LANG_NAMES, params_text
 
     esc = html.escape
     page, pdf = f"{BRIEFS_DIR}/{bid}.html", f"{BRIEFS_DIR}/{bid}.pdf"
     sub = f'<br><small>{esc(e["subtitle"])}</small>' if e.get("subtitle") else ""
-    return (f'<tr><td><a href="{esc(page)}">{esc(e.get("title") or bid)}</a>{sub}</td>'
-            f'<td><code>{esc(e["notebook"])}</code></td>'
-            f'<td class="pl-params">{esc(params_text(e["parameters"], "en"))}</td>'
-            f'<td>{esc(LANG_NAMES["en"].get(e["lang"], e["lang"]))}</td>'
-            f'<td><a href="{esc(page)}">HTML</a> · <a href="{esc(pdf)}">PDF</a></td>'
-            f'<td><code>{esc(e["inputs"]["data_version"])}</code></td></tr>')
+    params = params_text(e["parameters"], "en") if e["parameters"] else "—"
+    version = f'<td><code>{esc(e["inputs"]["data_version"])}</code></td>' if show_version else ""
+    return (f'<tr lang="{esc(e["lang"])}"><td><a href="{esc(page)}">{esc(e.get("title") or bid)}</a>{sub}'
+            f'<br><code class="pl-id">{esc(bid)}</code></td>'
+            f'<td class="pl-params">{esc(params)}</td>'
+            f'<td lang="en">{esc(LANG_NAMES["en"].get(e["lang"], e["lang"]))}</td>'
+            f'<td class="pl-files"><a href="{esc(page)}">HTML</a> · <a href="{esc(pdf)}">PDF</a></td>'
+            f"{version}</tr>")
 
 
 def index_html(entries: dict[str, dict[str, Any]]) -> bytes:
@@ -80,19 +82,20 @@ def index_html(entries: dict[str, dict[str, Any]]) -> bytes:
 
     ordered = sorted(entries.items(), key=lambda kv: (kv[1]["notebook"], kv[0]))
     versions = sorted({e["inputs"]["data_version"] for _, e in ordered})
-    rows = "".join(_row(bid, e) for bid, e in ordered) or (
-        '<tr><td colspan="6">No brief has been built yet.</td></tr>')
+    several = len(versions) > 1  # some brief failed to rebuild after a data change
+    rows = "".join(_row(bid, e, several) for bid, e in ordered) or (
+        '<tr><td colspan="4">No brief has been built yet.</td></tr>')
     body = (
         '<div class="pl-page pl-index"><header class="pl-title"><h1>policylens briefs</h1>'
         '<p class="pl-subtitle">Comparative briefs on documented surveillance deployments, '
-        'built from the curated data.</p></header>'
+        'built from the curated data. Each brief is a web page and an A4 PDF.</p></header>'
         f'<dl class="pl-meta"><dt>Briefs</dt><dd>{len(ordered)}</dd>'
         f'<dt>Data version</dt><dd>{html.escape(", ".join(versions) or "none")}</dd>'
         f'<dt>Built</dt><dd>{html.escape(build_date())}</dd></dl>'
-        '<table><thead><tr><th scope="col">Title</th><th scope="col">Notebook</th>'
-        '<th scope="col">Parameters</th><th scope="col">Language</th>'
-        '<th scope="col">Files</th><th scope="col">Data version</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table></div>")
+        '<table><thead><tr><th scope="col">Brief</th><th scope="col">Parameters</th>'
+        '<th scope="col">Language</th><th scope="col">Files</th>'
+        + ('<th scope="col">Data version</th>' if several else "")
+        + f"</tr></thead><tbody>{rows}</tbody></table></div>")
     page = ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             '<title>policylens briefs</title>\n<style>\n' + css() + "</style>\n</head>\n<body>\n"
