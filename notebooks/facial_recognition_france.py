@@ -42,6 +42,7 @@ LEGAL_TYPES = ["regulator_opinion", "regulator_inspection", "regulator_sanction"
                "court_ruling", "legislation", "suspended", "ended"]
 CONTEXT_TYPES = ["test", "launched", "contract_signed"]
 REGULATOR_TYPES = ["regulator_opinion", "regulator_inspection", "regulator_sanction"]
+COURT_TYPES = ["court_filing", "court_ruling"]
 
 # %%
 deployments = data.deployments[
@@ -154,10 +155,11 @@ if not deployments.empty:
     marked = compare.timeline_events(events, data.citations, ids, LEGAL_TYPES + CONTEXT_TYPES)
     if legal.empty:
         R.note(t("No regulator or court action is recorded for these deployments."))
-    title = (t("{n} regulator and court actions, {start} to {end}", n=t.number(len(legal)),
-               start=t.date(legal["event_date_earliest"].min(), "year"),
-               end=t.date(legal["event_date_latest"].max(), "year"))
-             if not legal.empty else t("Deployments and their key events"))
+    acting = legal[legal["event_type"].isin(REGULATOR_TYPES + COURT_TYPES)]
+    title = (t("{n} regulator and court actions, {start} to {end}", n=t.number(len(acting)),
+               start=t.date(acting["event_date_earliest"].min(), "year"),
+               end=t.date(acting["event_date_latest"].max(), "year"))
+             if not acting.empty else t("Deployments and their key events"))
     fig = plots.timeline(lanes, marked, lang=lang, title=title, sources=data.sources,
                          as_of=compare.as_of_date(data.events, data.sources), source_note=False)
     R.figure(fig, caption=t("Each lane runs from a deployment's start to its end (an arrow: no end "
@@ -171,7 +173,8 @@ if not deployments.empty:
             t("Event"): [t.label("event_type", e) for e in legal["event_type"]],
             t("By"): [actor_name(a) for a in legal["actor_organisation_id"]],
             t("What happened"): legal["description"],
-        }), caption=t("Regulator and court actions since {year}, in date order", year=since),
+        }), caption=t("Regulator and court actions, laws, suspensions and ends since {year}, in date order",
+                  year=since),
             source_line=compact_source_line(audit.cited_source_ids(data.citations, legal["event_id"]),
                                            data.sources, lang))
 
