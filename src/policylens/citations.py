@@ -12,9 +12,10 @@ gives that brief, so the two cannot disagree.
 Which records a brief cites comes from, in order: a function registered for its notebook in
 ``BRIEF_SCOPES`` (for notebooks with their own selection logic); otherwise the deployments its
 parameters select (``PARAMETER_FILTERS``, plus the fixed ``NOTEBOOK_SCOPES``) with their events,
-figures and organisations' roles. A deployment's sources are the sources of every citation of
-the deployment itself, its events, its figures and its roles. Retracted records are not in
-``policylens.load()``'s tables, so they cite nothing.
+figures and organisations' roles. Parameters the
+matrix leaves out take the notebook's defaults (``notebook_defaults``). A deployment's sources
+are the sources of every citation of the deployment itself, its events, its figures and its
+roles. Retracted records are not in ``policylens.load()``'s tables, so they cite nothing.
 
 The formats are written by maintained libraries where one exists: BibTeX by bibtexparser (v2),
 RIS by rispy; CSL-JSON is plain JSON. Text stays UTF-8 in every format (French and Chinese titles
@@ -24,6 +25,7 @@ are written as they are); BibTeX escapes only the characters LaTeX treats as com
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -33,11 +35,9 @@ FORMATS = ("bibtex", "csl-json", "ris")
 
 # Notebooks whose subject is fixed whatever the parameters; keys are parameter names as below.
 NOTEBOOK_SCOPES: dict[str, dict[str, Any]] = {
-    "facial_recognition_france": {"country": "FR", "category": "facial_recognition"},
+    "facial_recognition_france": {"country": "FR"},
     "health_codes": {"categories": ["health_code", "contact_tracing_app"]},
 }
-# Notebooks about the evidence as a whole: every deployment and every claim.
-WHOLE_DATASET_NOTEBOOKS = frozenset({"source_audit"})
 
 
 def _values(value: Any) -> list[str]:
@@ -125,10 +125,9 @@ def deployments_for_brief(notebook: str, params: Mapping[str, Any] | None, data:
     """
     deployments = data.tables["deployments"]
     keep = pd.Series(True, index=deployments.index)
-    if notebook not in WHOLE_DATASET_NOTEBOOKS:
-        for name, value in {**(params or {}), **NOTEBOOK_SCOPES.get(notebook, {})}.items():
-            if name in PARAMETER_FILTERS and _values(value):
-                keep &= PARAMETER_FILTERS[name](deployments, value, data).fillna(False).astype(bool)
+    for name, value in {**(params or {}), **NOTEBOOK_SCOPES.get(notebook, {})}.items():
+        if name in PARAMETER_FILTERS and _values(value):
+            keep &= PARAMETER_FILTERS[name](deployments, value, data).fillna(False).astype(bool)
     return sorted(deployments.loc[keep, "deployment_id"].astype(str))
 
 
@@ -147,10 +146,19 @@ def cited_records(deployment_ids: Iterable[str], data: Any) -> set[str]:
 
 
 def sources_of_records(record_ids: Iterable[str], data: Any) -> list[str]:
-    """Source ids of every citation whose target is one of ``record_ids``, sorted."""
-    citations = data.tables["citations"]
-    mask = citations["target_id"].astype(str).isin({str(r) for r in record_ids})
-    return sorted(set(citations.loc[mask, "source_id"].astype(str)))
+    """Source ids of every citation whose target is one of ``record_ids``, sorted.
+
+    A claim also rests on the source it was made in (its ``source_id``).
+    """
+    ids = {str(r) for r in record_ids}
+    citations, claims = data.tables["citations"], data.tables["claims"]
+    found = set(
+        citations.loc[citations["target_id"].astype(str).isin(ids), "source_id"].astype(str)
+    )
+    found |= set(
+        claims.loc[claims["claim_id"].astype(str).isin(ids), "source_id"].dropna().astype(str)
+    )
+    return sorted(found)
 
 
 def sources_for_deployment(deployment_id: str, data: Any) -> list[str]:
@@ -158,12 +166,63 @@ def sources_for_deployment(deployment_id: str, data: Any) -> list[str]:
     return sources_of_records(cited_records([deployment_id], data), data)
 
 
+def security_exports_records(params: Mapping[str, Any], data: Any) -> list[str]:
+    """Records the ``security_exports`` brief cites: the vendor's exports and its own figures.
+
+    The exports are ``audit.exported_deployments`` (the deployment records and their roles, not
+    their events); the figures are those the vendor claims, or vendor claims about its exports.
+    """
+    from policylens import audit
+
+    t, vendor = data.tables, params.get("vendor")
+    exports = audit.exported_deployments(
+        t["deployments"],
+        t["deployment_organisations"],
+        t["organisations"],
+        t["citations"],
+        t["sources"],
+        t["figures"],
+        vendor=vendor,
+    )
+    ids = [str(i) for i in exports["deployment_id"]]
+    roles = t["deployment_organisations"]
+    role_ids = [str(i) for i in roles.loc[roles["deployment_id"].isin(ids), "role_id"]]
+    f = t["figures"]
+    claimed = (f["claimant_organisation_id"] == vendor) | (
+        (f["figure_basis"].astype("object") == "vendor_claim") & f["deployment_id"].isin(ids)
+    )
+    return ids + role_ids + [str(i) for i in f.loc[claimed.fillna(False).astype(bool), "figure_id"]]
+
+
+def comparative_timeline_records(params: Mapping[str, Any], data: Any) -> list[str]:
+    """Records the ``comparative_timeline`` brief cites: its lanes (deployments) and events."""
+    ids = deployments_for_brief("comparative_timeline", params, data)
+    events = data.tables["events"]
+    return ids + [str(i) for i in events.loc[events["deployment_id"].isin(ids), "event_id"]]
+
+
+def source_audit_records(params: Mapping[str, Any], data: Any) -> list[str]:
+    """Records the ``source_audit`` brief cites: figures and claims (of one country, if given)."""
+    t, country = data.tables, params.get("country") or ""
+    figures, claims = t["figures"], t["claims"]
+    if country:
+        deployments = t["deployments"]
+        ids = set(deployments.loc[deployments["country_code"] == country, "deployment_id"])
+        figures = figures[figures["deployment_id"].isin(ids)]
+        claims = claims[claims["deployment_id"].isin(ids)]
+    return [str(i) for i in [*figures["figure_id"], *claims["claim_id"]]]
+
+
 # Notebook name -> "module:function" returning the ids of every record (deployment, event,
 # figure, role, claim) the brief cites, called as function(params, data). A notebook with its own
 # selection logic puts it in such a function and registers it here, so that its sources section
 # and `policylens cite --brief` run the same code. Notebooks not listed use
 # ``deployments_for_brief`` + ``cited_records``.
-BRIEF_SCOPES: dict[str, str] = {}
+BRIEF_SCOPES: dict[str, str] = {
+    "comparative_timeline": "policylens.citations:comparative_timeline_records",
+    "security_exports": "policylens.citations:security_exports_records",
+    "source_audit": "policylens.citations:source_audit_records",
+}
 
 
 def records_for_brief(notebook: str, params: Mapping[str, Any] | None, data: Any) -> set[str]:
@@ -176,10 +235,38 @@ def records_for_brief(notebook: str, params: Mapping[str, Any] | None, data: Any
             str(i)
             for i in getattr(importlib.import_module(module), function)(dict(params or {}), data)
         }
-    records = cited_records(deployments_for_brief(notebook, params, data), data)
-    if notebook in WHOLE_DATASET_NOTEBOOKS:
-        records |= {str(c) for c in data.tables["claims"]["claim_id"]}
-    return records
+    return cited_records(deployments_for_brief(notebook, params, data), data)
+
+
+_PARAMETERS_CELL = re.compile(r"^# %%[^\n]*\btags\s*=\s*\[[^\]]*[\"']parameters[\"']", re.M)
+
+
+def notebook_defaults(source: str) -> dict[str, Any]:
+    """Literal values assigned in the ``parameters`` cell of a jupytext percent notebook.
+
+    The brief matrix may leave parameters out; the notebook then runs with these, so
+    ``cite --brief`` must use them too. Non-literal assignments are skipped.
+    """
+    import ast
+
+    match = _PARAMETERS_CELL.search(source)
+    if not match:
+        return {}
+    start = source.find("\n", match.end()) + 1 or len(source)
+    end = source.find("\n# %%", start)
+    cell = source[start : end if end != -1 else len(source)]
+    out: dict[str, Any] = {}
+    for node in ast.parse(cell).body:
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
+            try:
+                out[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                continue
+    return out
 
 
 def sources_for_brief(notebook: str, params: Mapping[str, Any] | None, data: Any) -> list[str]:

@@ -59,8 +59,29 @@ def test_brief_selection_follows_its_parameters(data):
     ]
     assert citations.deployments_for_brief("facial_recognition_france", {}, data) == [NICE]
     assert citations.deployments_for_brief("health_codes", {}, data) == [CN]
-    everything = set(citations.sources_for_brief("source_audit", {}, data))
-    assert everything == set(data.citations["source_id"].astype(str))
+    # source_audit cites the figures (and claims) it audits, nothing else.
+    cit = data.citations
+    of_figures = set(cit.loc[cit["target_table"] == "figures", "source_id"].astype(str))
+    assert set(citations.sources_for_brief("source_audit", {}, data)) == of_figures
+    assert citations.sources_for_brief("source_audit", {"country": "CN"}, data) == []
+    # comparative_timeline cites its lanes and their events, not figures or roles.
+    timeline = set(citations.sources_for_brief("comparative_timeline", {"countries": ["FR"]}, data))
+    lanes_events = cit[
+        cit["target_table"].isin(["deployments", "events"])
+        & cit["target_id"].astype(str).str.startswith(NICE)
+    ]
+    assert timeline == set(lanes_events["source_id"].astype(str))
+
+
+def test_notebook_defaults_are_read_from_the_parameters_cell():
+    source = (
+        '# %% [markdown]\n# x = 1\n\n# %% tags=["parameters"]\nlang = "en"\n'
+        'countries = []  # comment\nsince = 2010\nlabel = "NO"\nderived = len("x")\n\n'
+        "# %%\nafter = 3\n"
+    )
+    defaults = citations.notebook_defaults(source)
+    assert defaults == {"lang": "en", "countries": [], "since": 2010, "label": "NO"}
+    assert citations.notebook_defaults("# %%\nx = 1\n") == {}
 
 
 def test_registered_scope_decides_a_briefs_records(data, monkeypatch):

@@ -82,7 +82,11 @@ def _source_ids(args, data) -> list[str]:
         )
     if args.brief:
         brief = _brief(args.brief, Path(args.matrix) if args.matrix else paths.BRIEF_MATRIX)
-        return citations.sources_for_brief(brief.notebook.name, brief.parameters, data)
+        # The notebook runs with its own defaults for what the matrix leaves out.
+        defaults = citations.notebook_defaults(brief.notebook.path.read_text(encoding="utf-8"))
+        params = {**defaults, **brief.parameters}
+        params.pop("lang", None)
+        return citations.sources_for_brief(brief.notebook.name, params, data)
     return sorted(set(data.tables["citations"]["source_id"].astype(str)))
 
 
