@@ -110,3 +110,22 @@ def test_no_data_change_says_so(repo):
     _run(changed, repo, env)
     assert (repo.parent / "output").read_text() == "data=false\n"
     assert "does not change `data/`" in (repo.parent / "summary").read_text(encoding="utf-8")
+
+
+def test_base_data_the_head_code_refuses_is_reported_not_fatal(repo):
+    # A base whose data does not validate (here: a figure with an unknown metric code).
+    path = repo / NICE
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "    metric: cameras\n", "    metric: camerass\n", 1
+        ),
+        encoding="utf-8",
+    )
+    _git(repo, "commit", "-q", "-am", "broken base")
+    base = _git(repo, "rev-parse", "HEAD")
+    _git(repo, "revert", "--no-edit", "HEAD")
+    _, diff = _scripts()
+    _run(diff, repo, _env(repo, base))
+    summary = (repo.parent / "summary").read_text(encoding="utf-8")
+    assert "does not validate with this branch's code" in summary
+    assert "camerass" in summary
