@@ -57,10 +57,14 @@ class Package:
 def read_package(folder: str | Path) -> Package:
     """Read ``datapackage.json`` and the CSV of every resource it lists.
 
+    ``folder`` may also be a release zip (``policylens release``), read from a temporary copy.
+
     Raises:
         PackageError: the folder, descriptor or a CSV is missing or unreadable.
     """
     folder = Path(folder)
+    if folder.is_file() and folder.suffix == ".zip":
+        return _read_release_zip(folder)
     descriptor_path = folder / "datapackage.json"
     if not descriptor_path.is_file():
         raise PackageError(
@@ -87,6 +91,30 @@ def read_package(folder: str | Path) -> Package:
     if problems:
         raise PackageError("\n".join(problems))
     return Package(folder, str(descriptor.get("version", "")), tables)
+
+
+def _read_release_zip(path: Path) -> Package:
+    import tempfile
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory() as tmp:
+            names = [n for n in archive.namelist() if n.endswith("datapackage.json")]
+            if len(names) != 1:
+                raise PackageError(
+                    f"{path}: expected one datapackage.json in the zip, found {len(names)}"
+                )
+            prefix = names[0].removesuffix("datapackage.json")
+            for name in archive.namelist():
+                rel = name.removeprefix(prefix)
+                # Only plain files of the package folder: no absolute paths, no "..".
+                if not name.startswith(prefix) or not rel or "/" in rel or rel.startswith("."):
+                    continue
+                (Path(tmp) / rel).write_bytes(archive.read(name))
+            package = read_package(Path(tmp))
+    except zipfile.BadZipFile as exc:
+        raise PackageError(f"{path}: not a readable zip ({exc})") from None
+    return Package(path, package.version, package.tables)
 
 
 @dataclass

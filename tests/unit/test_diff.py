@@ -10,7 +10,7 @@ import pytest
 
 import policylens
 from policylens import cli
-from policylens.diff import diff_packages, md_escape, read_package, render_markdown
+from policylens.diff import PackageError, diff_packages, md_escape, read_package, render_markdown
 from policylens.package import write_package
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "publishing" / "curated"
@@ -118,3 +118,24 @@ def test_markdown_escapes_data_values():
     escaped = md_escape("<img src=x onerror=alert(1)> | `x` [a](javascript:b)")
     assert "<" not in escaped and ">" not in escaped and "|" not in escaped.replace("&#124;", "")
     assert "\\[a\\]" in escaped and "\\`x\\`" in escaped
+
+
+def test_release_zips_can_be_compared(tmp_path, packages):
+    from datetime import UTC, datetime
+
+    from policylens.release import zip_bytes
+
+    zips = []
+    for name, folder in (("old", packages[0]), ("new", packages[1])):
+        files = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+        zips.append(tmp_path / f"policylens-data-{name}.zip")
+        zips[-1].write_bytes(
+            zip_bytes(files, f"policylens-data-{name}", datetime(2026, 11, 26, tzinfo=UTC))
+        )
+    from_zips = diff_packages(read_package(zips[0]), read_package(zips[1]))
+    from_folders = diff_packages(read_package(packages[0]), read_package(packages[1]))
+    assert from_zips.tables == from_folders.tables
+    assert from_zips.figures == from_folders.figures and from_zips.figures
+    (tmp_path / "bad.zip").write_bytes(b"not a zip")
+    with pytest.raises(PackageError, match="not a readable zip"):
+        read_package(tmp_path / "bad.zip")

@@ -14,7 +14,9 @@ HELP = (
 def add_arguments(parser) -> None:
     """Options of ``policylens diff``."""
     parser.add_argument(
-        "old", metavar="OLD", help="folder of the earlier package (datapackage.json + CSVs)"
+        "old",
+        metavar="OLD",
+        help="earlier package: a folder (datapackage.json + CSVs) or a release zip",
     )
     parser.add_argument("new", metavar="NEW", help="folder of the later package")
     parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
