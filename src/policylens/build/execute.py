@@ -230,14 +230,35 @@ def warm_up(warm: tuple[str, ...], sources: list[str], log: Callable[[str], None
             getattr(importlib.import_module(module), func)()
         except Exception as exc:  # noqa: BLE001 - the briefs that need it fail with the details
             log(f"warm-up {spec} failed: {type(exc).__name__}: {str(exc)[:200]}")
-    fig = plt.figure(figsize=(1, 1))  # loads fonts and the SVG backend once
-    report.figure_svg(fig)
-    plt.close(fig)
+    _warm_figure(plt, report)
+    for module in LAZY_MODULES:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            pass
     import nh3  # noqa: F401
     import typst  # noqa: F401
 
     render.warm_html()
     _shell()
+
+
+# Modules libraries import on first use; imported once here rather than in every worker. Only
+# modules whose import changes no global state (pandas' plotting module, for one, registers
+# matplotlib unit converters, so it stays out).
+LAZY_MODULES = ("pyarrow.pandas_compat", "IPython.core.logger", "bdb")
+
+
+def _warm_figure(plt, report) -> None:
+    """Render a small figure with text, ticks and a legend: fonts, glyph paths, SVG backend."""
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([2019, 2020, 2021], [3, 1, 2], label="Déploiements 0123456789")
+    ax.bar([2019, 2020], [1, 2], label="ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz")
+    ax.set_title("Warm-up: ,.;:!?()[]%/-–")
+    ax.set_xlabel("année")
+    ax.legend()
+    report.figure_svg(fig)
+    plt.close(fig)
 
 
 def _shell():
@@ -349,6 +370,8 @@ def _child(job: Job, nb_template: Any) -> int:
     """Body of a forked worker: execute, render, record the result; never returns."""
     signal.signal(signal.SIGTERM, _on_term)
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    # A worker lives for one brief: collecting cycles costs more than the memory it would free.
+    gc.disable()
     code = 1
     try:
         nb = parameterise(nb_template, job.parameters)
