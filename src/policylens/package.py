@@ -39,6 +39,15 @@ def _cell(value, field: schema.Field) -> str:
     return str(value)
 
 
+def text_dates(df: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``df`` with datetime columns as ``YYYY-MM-DD`` text, as the codebook declares them.
+
+    ``policylens.load()`` gives datetimes for plotting; the package stores ISO dates.
+    """
+    cols = [c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])]
+    return df.assign(**{c: df[c].dt.strftime("%Y-%m-%d").astype("string") for c in cols})
+
+
 def csv_bytes(df: pd.DataFrame, table: str) -> bytes:
     """RFC 4180 CSV of a tidy table; blank means missing, everything else is written verbatim."""
     fields = [schema.FIELDS[n] for n in schema.TABLES[table].fields]
@@ -184,6 +193,7 @@ def write_files_atomically(out_dir: Path, files: dict[str, bytes]) -> None:
 
 def package_files(tables: dict[str, pd.DataFrame], version: str, extra: dict | None = None) -> dict[str, bytes]:
     """Every file of the data package: CSV and Parquet per table, datapackage.json, codebook.md."""
+    tables = {name: text_dates(df) for name, df in tables.items()}
     csvs = {name: csv_bytes(tables[name], name) for name in schema.TABLES}
     files: dict[str, bytes] = {f"{name}.csv": data for name, data in csvs.items()}
     files.update({f"{name}.parquet": parquet_bytes(tables[name]) for name in schema.TABLES})

@@ -161,12 +161,6 @@ def build_time(as_of: str | None) -> datetime:
 # --- the package ---------------------------------------------------------------------------------
 
 
-def text_dates(df: pd.DataFrame) -> pd.DataFrame:
-    """Copy of ``df`` with datetime columns as ``YYYY-MM-DD`` strings, as the codebook says."""
-    cols = [c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])]
-    return df.assign(**{c: df[c].dt.strftime("%Y-%m-%d").astype("string") for c in cols})
-
-
 def sha256sums(files: dict[str, bytes]) -> bytes:
     """``sha256sum``-compatible checksum lines for ``files``, sorted by name."""
     return "".join(f"{hashlib.sha256(files[n]).hexdigest()}  {n}\n" for n in sorted(files)).encode()
@@ -210,7 +204,7 @@ def release_files(
         "data_version": data_version,
         "created": built.strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
-    files = package_files({n: text_dates(df) for n, df in tables.items()}, version, extra)
+    files = package_files(tables, version, extra)
     files["CHANGELOG.md"] = changelog_excerpt(changelog, version).encode("utf-8")
     files["README.md"] = readme(version, as_of, data_version).encode("utf-8")
     if citation is not None:

@@ -104,3 +104,15 @@ def test_load_gives_typed_tables_and_a_summary(valid_dir):
     assert "<table>" in data._repr_html_()
     assert data.citations["quote_language_code"].dropna().eq("fr").all()
     assert len(data.version) == 12
+
+
+def test_missing_and_partial_dates_are_written_as_plain_text(tmp_path, valid_dir):
+    root = tmp_path / "curated"
+    shutil.copytree(valid_dir, root)
+    dep = root / "deployments" / "FR-NICE-CARNIVAL-2019.yaml"
+    dep.write_text(dep.read_text(encoding="utf-8").replace("end_date: 2019-02-20\n", ""), encoding="utf-8")
+    assert main(["export", "--data", str(root), "--out", str(tmp_path / "out")]) == 0
+    text = (tmp_path / "out" / "deployments.csv").read_text(encoding="utf-8")
+    assert "NaT" not in text and "00:00:00" not in text
+    row = package.read_csv(tmp_path / "out" / "deployments.csv", "deployments").iloc[0]
+    assert (row["start_date_earliest"], row["end_date"], row["end_date_latest"]) == ("2019-02-16", "", "")

@@ -44,15 +44,6 @@ def read_imported(imported_dir: str | os.PathLike) -> dict:
     return out
 
 
-def _as_text_dates(df):
-    # Dataset tables carry datetime *_earliest/_latest columns; the package stores ISO text.
-    out = df.copy()
-    for col in out.columns:
-        if col.endswith(("_earliest", "_latest")) and str(out[col].dtype).startswith("datetime"):
-            out[col] = out[col].dt.strftime("%Y-%m-%d")
-    return out
-
-
 def combine(curated, *imported_dirs: str | os.PathLike):
     """Curated and imported tables together; rows are told apart by ``origin_dataset``.
 
@@ -70,10 +61,11 @@ def combine(curated, *imported_dirs: str | os.PathLike):
 
     import policylens
     from policylens import schema
+    from policylens.package import text_dates
     from policylens.tables import finalise, with_date_intervals
 
     tables = curated.tables if isinstance(curated, policylens.Dataset) else dict(curated)
-    parts = [{n: _as_text_dates(tables[n]) for n in schema.TABLES}]
+    parts = [{n: text_dates(tables[n]) for n in schema.TABLES}]
     versions = [getattr(curated, "version", "") or "curated"]
     for folder in imported_dirs:
         parts.append(read_imported(folder))
