@@ -23,6 +23,7 @@ countries = []  # ISO codes to compare, e.g. ["CN", "SG"]; empty: every country 
 import pandas as pd
 
 import policylens
+from policylens import citations
 from policylens import compare as C
 from policylens import i18n
 from policylens import plots as P
@@ -265,8 +266,10 @@ if not table.empty:
     )
 
 # %%
+# The apps shown, their events, operators and vendors: the same records `policylens cite --brief`
+# lists, so a reader's reference manager gets exactly this list.
 cited = C.sources_cited(
-    data.sources, list(table["source_ids"]) + list(events["source_ids"]) + list(lanes["source_ids"])
+    data.sources, citations.sources_for_brief("health_codes", {"countries": countries}, data)
 )
 if not cited.empty:
     R.sources(C.source_list_items(cited, lang), heading=t("Sources"))

@@ -201,6 +201,25 @@ def comparative_timeline_records(params: Mapping[str, Any], data: Any) -> list[s
     return ids + [str(i) for i in events.loc[events["deployment_id"].isin(ids), "event_id"]]
 
 
+def health_codes_records(params: Mapping[str, Any], data: Any) -> list[str]:
+    """Records the ``health_codes`` brief cites: the apps, their events, operators and vendors."""
+    from policylens import compare
+
+    t = data.tables
+    apps = compare.deployments_in_selection(
+        t["deployments"], countries=params.get("countries") or None,
+        categories=list(compare.HEALTH_APP_CATEGORIES),
+    )
+    ids = [str(i) for i in apps["deployment_id"]]
+    roles, events = t["deployment_organisations"], t["events"]
+    shown = roles["deployment_id"].isin(ids) & roles["role"].astype(str).isin(
+        compare.OPERATOR_ROLES + compare.VENDOR_ROLES
+    )
+    return ids + [str(i) for i in roles.loc[shown, "role_id"]] + [
+        str(i) for i in events.loc[events["deployment_id"].isin(ids), "event_id"]
+    ]
+
+
 def source_audit_records(params: Mapping[str, Any], data: Any) -> list[str]:
     """Records the ``source_audit`` brief cites: figures and claims (of one country, if given)."""
     t, country = data.tables, params.get("country") or ""
@@ -220,6 +239,7 @@ def source_audit_records(params: Mapping[str, Any], data: Any) -> list[str]:
 # ``deployments_for_brief`` + ``cited_records``.
 BRIEF_SCOPES: dict[str, str] = {
     "comparative_timeline": "policylens.citations:comparative_timeline_records",
+    "health_codes": "policylens.citations:health_codes_records",
     "security_exports": "policylens.citations:security_exports_records",
     "source_audit": "policylens.citations:source_audit_records",
 }

@@ -23,10 +23,7 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 # Notebooks whose sources section does not call policylens.citations yet; strict, so the marker
 # has to go once they do.
-NOT_YET = {
-    "health_codes": "the notebook lists the sources of its comparison table, lanes and events; "
-    "its selection is not registered in policylens.citations.BRIEF_SCOPES",
-}
+NOT_YET: dict[str, str] = {}
 
 
 def _briefs() -> list:
