@@ -1,6 +1,7 @@
 """Benchmark: ``policylens build`` against the naive loop and the plain-script bound, side by side.
 
-Run on demand (not part of the tests):  ./dev bench   or   .venv/bin/python benchmarks/bench_build.py
+Run on demand (not part of the tests):
+    ./dev bench   or   .venv/bin/python benchmarks/bench_build.py [--repeat N] [--skip-naive]
 
 The workload is eight parameterisations of ``benchmarks/build/bench_brief.py`` (pandas +
 matplotlib, 1,000 rows, two charts, one table), as in tooling.md §4.2. Every mode runs in the

@@ -267,7 +267,8 @@ def _meta(meta: Mapping[str, Any] | None) -> dict[str, Any]:
     if meta is None:
         return {}
     if not isinstance(meta, Mapping):
-        raise TypeError("meta: expected a mapping like {'brief':..., 'parameters':{...}, 'lang':...}")
+        raise TypeError("meta: expected a mapping like "
+                        "{'brief':..., 'parameters':{...}, 'lang':...}")
     out: dict[str, Any] = {}
     for key in ("brief", "lang", "data_version"):
         if meta.get(key) is not None:

@@ -113,7 +113,8 @@ def test_shards_merge_into_the_single_build(first, tmp_path):
     out, _ = first
     shards = [tmp_path / "s1", tmp_path / "s2"]
     for k, shard in enumerate(shards, 1):
-        result = build("--matrix", matrix("matrix_ok.yaml"), "--out", str(shard), "--shard", f"{k}/2")
+        result = build("--matrix", matrix("matrix_ok.yaml"), "--out", str(shard),
+                       "--shard", f"{k}/2")
         assert result.returncode == 0, result.stderr
     assert sorted(json.loads((shards[0] / "manifest.json").read_text())["briefs"]) == [
         "profile-FR.en", "profile-NO.en"]

@@ -70,7 +70,8 @@ class _Executable(HTMLParser):
                 self.found.append(f"{tag}[{name}]")
             if value.startswith(("javascript:", "vbscript:", "data:text")):
                 self.found.append(f"{tag}[{name}={value[:30]}]")
-            if tag == "img" and name == "src" and not value.startswith("data:image/svg+xml;base64,"):
+            if tag == "img" and name == "src" and not value.startswith(
+                    "data:image/svg+xml;base64,"):
                 self.found.append(f"img[src={value[:30]}]")
 
 

@@ -61,7 +61,8 @@ def test_unknown_parameter_names_are_errors_with_file_and_line():
 def test_declared_parameters_must_exist_in_the_notebook_cell():
     head = HEAD.replace("label: {type: str}", "label: {type: str}\n      region: {type: str}")
     text = problems("briefs: []\n", head)
-    assert "unknown parameter 'region': the parameters cell of tests/fixtures/build/profile.py" in text
+    assert ("unknown parameter 'region': the parameters cell of "
+            "tests/fixtures/build/profile.py") in text
 
 
 def test_all_problems_are_reported_at_once():

@@ -422,7 +422,8 @@ def _read_outcome(job: Job, status: int | None, seconds: float, stopped: str = "
 
 
 def run_forked(jobs: list[Job], n_jobs: int, notebooks: dict[Path, Any],
-               on_start: Callable[[Job], None], on_done: Callable[[Outcome], None]) -> list[Outcome]:
+               on_start: Callable[[Job], None],
+               on_done: Callable[[Outcome], None]) -> list[Outcome]:
     """Fork one warm child per job, ``n_jobs`` at a time; enforce the brief timeouts.
 
     On any exception (Ctrl-C included) every running child is killed and reaped before the
@@ -539,7 +540,8 @@ def execute_with_kernel(job: Job, nb_template: Any) -> Outcome:
 
 
 def run_kernels(jobs: list[Job], n_jobs: int, notebooks: dict[Path, Any],
-                on_start: Callable[[Job], None], on_done: Callable[[Outcome], None]) -> list[Outcome]:
+                on_start: Callable[[Job], None],
+               on_done: Callable[[Outcome], None]) -> list[Outcome]:
     """Run each job in its own kernel, ``n_jobs`` threads at a time."""
     from concurrent.futures import ThreadPoolExecutor, as_completed
 

@@ -134,7 +134,8 @@ def _node_to_python(node: yaml.Node, path: tuple, lines: dict, problems: list[st
     out: dict[str, Any] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(f"{file}:{key_node.start_mark.line + 1}: {_where(path)}: keys must be text")
+            problems.append(f"{file}:{key_node.start_mark.line + 1}: {_where(path)}: "
+                            "keys must be text")
             continue
         key = key_node.value
         if key in out:
@@ -160,7 +161,8 @@ def load_strict_yaml(text: str, file: str) -> tuple[Any, dict[tuple, int]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0
-        raise MatrixError([f"{file}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+        problem = getattr(exc, "problem", exc)
+        raise MatrixError([f"{file}:{line}: not valid YAML: {problem}"]) from None
     if node is None:
         return {}, {}
     problems: list[str] = []
@@ -281,7 +283,8 @@ class _Ctx:
             return False
         for k in value:
             if k not in allowed:
-                self.add(path + (k,), f"unknown key {k!r}; expected one of {', '.join(sorted(allowed))}")
+                self.add(path + (k,),
+                         f"unknown key {k!r}; expected one of {', '.join(sorted(allowed))}")
         for k in sorted(required - set(value)):
             self.add(path, f"missing key {k!r}")
         return True

@@ -24,7 +24,8 @@ LANG_NAMES = {"en": {"en": "English", "fr": "French"}, "fr": {"en": "anglais", "
 LABELS = {
     "en": {"brief": "Brief", "parameters": "Parameters", "language": "Language",
            "data_version": "Data version", "built": "Built", "all_briefs": "All briefs",
-           "pdf": "PDF", "html": "HTML", "none": "the notebook's defaults", "index_title": "policylens briefs",
+           "pdf": "PDF", "html": "HTML", "none": "the notebook's defaults",
+           "index_title": "policylens briefs",
            "title": "Title", "files": "Files", "table": "Table",
            "index_intro": "Every brief built from the curated data, in each language."},
     "fr": {"brief": "Note", "parameters": "Paramètres", "language": "Langue",
@@ -228,14 +229,16 @@ def _typ_sources(block: dict) -> str:
     for item in block["items"]:
         parts = []
         if item.get("source_id"):
-            parts.append(f'text(size: 8pt, fill: muted, {typst_str("[" + item["source_id"] + "]")})')
+            sid = typst_str("[" + item["source_id"] + "]")
+            parts.append(f"text(size: 8pt, fill: muted, {sid})")
         parts.append(typst_str(item.get("text", "")))
         url = report.safe_url(item.get("url"))
         if url:
             parts.append(f"link({typst_str(url)})")
         items.append("[#" + " #".join(parts) + "]")
     head = f"#heading(level: 1, {typst_str(block['heading'])})\n" if block.get("heading") else ""
-    return head + "#set text(size: 9pt)\n#enum(" + ",\n  ".join(items) + ")\n#set text(size: 10.5pt)\n"
+    return (head + "#set text(size: 9pt)\n#enum(" + ",\n  ".join(items)
+            + ")\n#set text(size: 10.5pt)\n")
 
 
 def typst_document(blocks: list[dict], ctx: BriefContext) -> tuple[str, dict[str, str]]:

@@ -68,11 +68,13 @@ def _row(bid: str, e: dict[str, Any], show_version: bool) -> str:
     sub = f'<br><small>{esc(e["subtitle"])}</small>' if e.get("subtitle") else ""
     params = params_text(e["parameters"], "en") if e["parameters"] else "—"
     version = f'<td><code>{esc(e["inputs"]["data_version"])}</code></td>' if show_version else ""
-    return (f'<tr lang="{esc(e["lang"])}"><td><a href="{esc(page)}">{esc(e.get("title") or bid)}</a>{sub}'
+    title = esc(e.get("title") or bid)
+    return (f'<tr lang="{esc(e["lang"])}"><td><a href="{esc(page)}">{title}</a>{sub}'
             f'<br><code class="pl-id">{esc(bid)}</code></td>'
             f'<td class="pl-params">{esc(params)}</td>'
             f'<td lang="en">{esc(LANG_NAMES["en"].get(e["lang"], e["lang"]))}</td>'
-            f'<td class="pl-files"><a href="{esc(page)}">HTML</a> · <a href="{esc(pdf)}">PDF</a></td>'
+            f'<td class="pl-files"><a href="{esc(page)}">HTML</a> · '
+            f'<a href="{esc(pdf)}">PDF</a></td>'
             f"{version}</tr>")
 
 
