@@ -30,7 +30,7 @@ MANIFEST_FORMAT = 1
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 # The package's code and data files (pyproject's package-data), whose change can change a brief.
 CODE_PATTERNS = ("*.py", "*.j2", "*.css", "*.typ", "*.json", "*.html", "*.jinja", "*.po", "*.mo",
-                 "*.txt", "*.csv")
+                 "*.txt", "*.csv", "*.otf")
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 from policylens import report
 
 TEMPLATES = Path(__file__).parent / "templates"
+FONTS_DIR = Path(__file__).parent / "fonts"
 LANG_NAMES = {"en": {"en": "English", "fr": "French"}, "fr": {"en": "anglais", "fr": "français"}}
 LABELS = {
     "en": {"brief": "Brief", "parameters": "Parameters", "language": "Language",
@@ -288,8 +289,10 @@ def render_pdf(blocks: list[dict], ctx: BriefContext, workdir: Path) -> tuple[by
         (workdir / name).write_text(svg, encoding="utf-8")
     main = workdir / "main.typ"
     main.write_text(doc, encoding="utf-8")
-    # Embedded fonts only, so the PDF does not depend on what the machine has installed.
-    pdf = typst.compile(str(main), root=str(workdir), ignore_system_fonts=True, timestamp=0)
+    # Typst's embedded fonts plus the project's CJK subset, never system fonts, so the PDF does
+    # not depend on what the machine has installed.
+    pdf = typst.compile(str(main), root=str(workdir), font_paths=[str(FONTS_DIR)],
+                        ignore_system_fonts=True, timestamp=0)
     return pdf, figures
 
 
