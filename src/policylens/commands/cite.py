@@ -92,15 +92,12 @@ def _source_ids(args, data) -> list[str]:
 
 def run(args) -> int:
     """Exit 0 when printed, 1 when the data is invalid, 2 for an unknown deployment or brief."""
-    import policylens
     from policylens import citations
+    from policylens.commands import load_or_report
     from policylens.build.matrix import MatrixError
-    from policylens.errors import CurationError
 
-    try:
-        data = policylens.load(args.data)
-    except CurationError as exc:
-        print(exc.render(), file=sys.stderr)
+    data = load_or_report("cite", args.data)
+    if data is None:
         return 1
     try:
         ids = _source_ids(args, data)

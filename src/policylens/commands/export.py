@@ -18,15 +18,12 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     """Exit 0 when written, 1 when the data is invalid (nothing is written)."""
-    import policylens
-    from policylens.errors import CurationError
+    from policylens.commands import load_or_report
     from policylens.package import write_package
 
-    try:
-        data = policylens.load(args.data, include_retracted=True)
-    except CurationError as exc:
-        print(exc.render(), file=sys.stderr)
-        print("policylens export: nothing written; fix the problems above.", file=sys.stderr)
+    data = load_or_report("export", args.data, include_retracted=True,
+                          consequence="nothing written; fix the problems above.")
+    if data is None:
         return 1
     tables = dict(data.tables)
     if not args.include_retracted:

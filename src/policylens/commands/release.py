@@ -37,9 +37,8 @@ def run(args) -> int:
     """Exit 0 when written, 1 when the data is invalid, 2 for a bad version or missing changelog."""
     from pathlib import Path
 
-    import policylens
     from policylens import paths
-    from policylens.errors import CurationError
+    from policylens.commands import load_or_report
     from policylens.release import ReleaseError, make_release, parse_version
 
     try:
@@ -55,11 +54,9 @@ def run(args) -> int:
         )
         return 2
     citation_path = Path(args.citation) if args.citation else paths.REPO_ROOT / "CITATION.cff"
-    try:
-        data = policylens.load(args.data, include_retracted=args.include_retracted)
-    except CurationError as exc:
-        print(exc.render(), file=sys.stderr)
-        print("policylens release: nothing written; fix the problems above.", file=sys.stderr)
+    data = load_or_report("release", args.data, include_retracted=args.include_retracted,
+                          consequence="nothing written; fix the problems above.")
+    if data is None:
         return 1
     try:
         made = make_release(

@@ -21,18 +21,15 @@ def run(args) -> int:
     """Exit 0 when every archived quote is found, 1 when one is not, 2 when the archive is missing."""
     from pathlib import Path
 
-    import policylens
-    from policylens.errors import CurationError
+    from policylens.commands import load_or_report
     from policylens.quotes import check_quotes
 
     archive = Path(args.archive)
     if not archive.is_dir():
         print(f"policylens sources verify-quotes: no such folder: {archive}", file=sys.stderr)
         return 2
-    try:
-        data = policylens.load(args.data, include_retracted=True)
-    except CurationError as exc:
-        print(exc.render(), file=sys.stderr)
+    data = load_or_report("sources", args.data, include_retracted=True)
+    if data is None:
         return 1
     checks, missing = check_quotes(data.sources, data.citations, archive)
     bad = [c for c in checks if not c.found]

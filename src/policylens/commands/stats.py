@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 
 NAME = "stats"
 HELP = "Print record counts (deployments, countries, events, figures, claims, sources) against the minimums."
@@ -34,13 +33,10 @@ def coverage(data) -> dict[str, int]:
 
 def run(args) -> int:
     """Exit 0 when every minimum holds, 1 when one does not or the data is invalid."""
-    import policylens
-    from policylens.errors import CurationError
+    from policylens.commands import load_or_report
 
-    try:
-        data = policylens.load(args.data)
-    except CurationError as exc:
-        print(exc.render(), file=sys.stderr)
+    data = load_or_report("stats", args.data)
+    if data is None:
         return 1
     counts = coverage(data)
     short = False
