@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 NAME = "stats"
 HELP = "Print record counts (deployments, countries, events, figures, claims, sources) against the minimums."
 
