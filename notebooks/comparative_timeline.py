@@ -30,6 +30,7 @@ from policylens import compare as C
 from policylens import i18n
 from policylens import plots as P
 from policylens import report as R
+from policylens.brief_tables import key_events_table
 
 t = i18n.translator(lang)
 data = policylens.load()
@@ -222,14 +223,7 @@ elif not lanes.empty:
     if lang != "en":
         R.note(t("Event descriptions come from the records and are in English."))
     R.table(
-        pd.DataFrame(
-            {
-                t("Date"): [t.partial_date(d) for d in key["event_date"]],
-                t("Deployment"): [titles[d] for d in key["deployment_id"]],
-                t("Event"): [t.label("event_type", e) for e in key["event_type"]],
-                t("What happened"): key["description"],
-            }
-        ),
+        key_events_table(key, titles, t),
         caption=t("Launches, regulator and court actions, suspensions and ends, in date order"),
         source_line=P.source_line(key["source_ids"], data.sources, lang),
     )
