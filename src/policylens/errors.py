@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 
 # Stable codes; tests and downstream tools match on these.
 CODES = {
+    "no-data": "the folder holds no curated records",
     "yaml-syntax": "the file is not valid YAML",
     "encoding-error": "the file is not UTF-8",
     "size-limit": "the file is larger than the loader accepts",

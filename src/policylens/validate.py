@@ -294,6 +294,10 @@ def find_issues(data: CuratedData, today: date | None = None) -> list[Issue]:
     """Every problem in ``data``, sorted by file and line."""
     checker = _Checker(today or build_date())
     checker.issues.extend(data.issues)
+    if not data.records and not data.issues:
+        # An empty folder would otherwise pass every per-record check vacuously.
+        folders = ", ".join(f"{f}/*.yaml" for f in schema.CURATED_FOLDERS.values())
+        checker.issues.append(Issue(data.root.as_posix(), 0, "no-data", expected=f"curated records in {folders}"))
     tables = flatten(data, checker.issues)
     for rows in tables.values():
         for row in rows:

@@ -150,3 +150,11 @@ def test_text_fields_accept_any_characters(tmp_path, valid_dir):
 ])
 def test_url_rules(url, ok):
     assert (url_problem(url) == "") is ok
+
+
+def test_an_empty_folder_is_not_valid(tmp_path, capsys):
+    (tmp_path / "deployments").mkdir()
+    issues = find_issues(read_curated(tmp_path))
+    assert [i.code for i in issues] == ["no-data"]
+    assert main(["validate", "--data", str(tmp_path)]) == 1
+    assert "no-data" in capsys.readouterr().out
