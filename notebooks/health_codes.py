@@ -18,6 +18,9 @@
 # %% tags=["parameters"]
 lang = "en"
 countries = []  # ISO codes to compare, e.g. ["CN", "SG"]; empty: every country with such an app
+# Folders written by `policylens import oxcgrt FILE --out DIR`: their OxCGRT H3 (manual contact
+# tracing) levels are shown as context for the countries compared. Empty: no context section.
+imported = []
 
 # %%
 import pandas as pd
@@ -31,6 +34,10 @@ from policylens import report as R
 
 t = i18n.translator(lang)
 data = policylens.load()
+if imported:
+    from policylens.importers import combine
+
+    data = combine(data, *imported)
 
 # %%
 apps_all = C.deployments_in_selection(
@@ -264,6 +271,44 @@ if not table.empty:
             "\u201cUnknown\u201d means the sources checked do not say, not that there was none."
         )
     )
+
+# %%
+H3_LEVELS = {
+    0: t("No contact tracing"),
+    1: t("Limited contact tracing, not done for all cases"),
+    2: t("Comprehensive contact tracing, done for all identified cases"),
+}
+compared = countries or sorted(set(apps_all["country_code"]))
+h3 = C.oxcgrt_h3_levels(data.figures, data.deployments, compared)
+if imported:
+    R.heading(t("Context: manual contact tracing in OxCGRT (not apps)"))
+    R.note(
+        t(
+            "OxCGRT indicator H3 records manual contact tracing only; contact-tracing apps and "
+            "health codes are not recorded under it. It is context for the apps above, not a "
+            "measure of them."
+        )
+    )
+    if h3.empty:
+        R.paragraph(t("The imported data holds no H3 level for the countries compared."))
+    else:
+        R.table(
+            pd.DataFrame(
+                {
+                    t("Country"): [t.country(c) for c in h3["country_code"]],
+                    t("Jurisdiction"): h3["place_name"],
+                    t("From"): [t.partial_date(d) for d in h3["as_of_date"]],
+                    t("H3 level"): [f"{lvl} \u2013 {H3_LEVELS[int(lvl)]}" for lvl in h3["level"]],
+                }
+            ),
+            caption=t("OxCGRT H3 level changes for the countries compared"),
+            source_line=t(
+                "Source: Oxford COVID-19 Government Response Tracker (OxCGRT), indicator H3, "
+                "{licence}; imported from {files}",
+                licence=", ".join(sorted(set(h3["origin_licence"].dropna()))),
+                files=", ".join(sorted(set(h3["origin_file"].dropna()))),
+            ),
+        )
 
 # %%
 # The apps shown, their events, operators and vendors: the same records `policylens cite --brief`

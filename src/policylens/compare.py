@@ -469,6 +469,31 @@ def health_code_comparison(
 # --- figures ----------------------------------------------------------------------------------
 
 
+def oxcgrt_h3_levels(
+    figures: pd.DataFrame, deployments: pd.DataFrame, countries: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """OxCGRT H3 (manual contact tracing) levels per jurisdiction and date, from imported rows.
+
+    Only rows imported from OxCGRT (``origin_dataset == "oxcgrt"``) carry this metric; H3 does
+    not record apps or health codes, so callers show it as context, never as an app indicator.
+
+    Returns:
+        ``deployment_id``, ``country_code``, ``place_name``, ``as_of_date``, ``level`` (int),
+        ``origin_file``, ``origin_licence``, by country, jurisdiction and date.
+    """
+    cols = ["deployment_id", "country_code", "place_name", "as_of_date", "level", "origin_file",
+            "origin_licence"]
+    levels = figures[figures["metric"].astype(str) == "oxcgrt_h3_level"]
+    out = levels.merge(deployments[["deployment_id", "country_code", "place_name"]],
+                       on="deployment_id", how="left", validate="m:1")
+    wanted = _as_list(countries)
+    if wanted:
+        out = out[out["country_code"].isin(wanted)]
+    out = out.assign(level=out["value"].astype("Int64"))
+    out = out.sort_values(["country_code", "place_name", "as_of_date_earliest"], kind="stable")
+    return out[cols].reset_index(drop=True)
+
+
 def figures_side_by_side(
     figures: pd.DataFrame,
     citations: pd.DataFrame,

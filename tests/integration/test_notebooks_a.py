@@ -102,3 +102,25 @@ def test_notebook_executes_and_emits_a_complete_brief(name, parameters, tmp_path
     if parameters.get("lang") == "fr":
         cells = [c for b in blocks if b["kind"] == "table" for row in b["rows"] for c in row]
         assert any(m in c for c in cells for m in ("janvier", "février", "mars", "avril", "mai"))
+
+
+@pytest.mark.slow
+def test_health_codes_shows_imported_oxcgrt_h3_as_labelled_context(tmp_path, monkeypatch):
+    from policylens.cli import main
+
+    imported = tmp_path / "oxcgrt"
+    fixture = REPO / "tests" / "fixtures" / "importers" / "oxcgrt_v1_withnotes.csv"
+    assert main(["import", "oxcgrt", str(fixture), "--out", str(imported)]) in (0, 3)  # 3: rows rejected
+    blocks = _execute("health_codes", {"lang": "fr", "countries": ["SG", "GB"], "imported": [str(imported)]},
+                      tmp_path, monkeypatch)
+    heading = next(i for i, b in enumerate(blocks) if b["kind"] == "heading" and "OxCGRT" in b["text"])
+    note, table = blocks[heading + 1], blocks[heading + 2]
+    assert "pas les applications" in blocks[heading]["text"]
+    assert note["kind"] == "note" and "ne mesure que le traçage manuel" in note["text"]
+    assert table["kind"] == "table" and table["source_line"].startswith("Source : Oxford COVID-19")
+    assert {row[0] for row in table["rows"]} == {"Royaume-Uni"}  # GB only: no H3 row for Singapore
+    assert any("Traçage des contacts complet" in cell for row in table["rows"] for cell in row)
+    # Without imports the brief has no such section.
+    (tmp_path / "plain").mkdir()
+    plain = _execute("health_codes", {"countries": ["SG"]}, tmp_path / "plain", monkeypatch)
+    assert not any("OxCGRT" in b.get("text", "") for b in plain)
