@@ -159,12 +159,9 @@ class _Checker:
                 continue
             self.check_value(row, key, value)
         for key in table.required:
-            if key == table.primary_key and table.parent is None and row.table == "citations":
-                continue
             value = row.data.get(key)
             if value is None or (isinstance(value, str) and not value.strip()):
-                if key in row.data or key in allowed:
-                    self.add(row, key, "missing-field", "", f"a value for required field {key}")
+                self.add(row, key, "missing-field", "", f"a value for required field {key}")
         self.check_record_rules(row)
 
     def check_record_rules(self, row: Row) -> None:
