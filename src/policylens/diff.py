@@ -84,7 +84,7 @@ def read_package(folder: str | Path) -> Package:
         if not path.is_file():
             problems.append(f"{path}: listed in datapackage.json but missing")
             continue
-        tables[name] = read_csv(path, name)
+        tables[name] = read_csv(path)
         key = schema.TABLES[name].primary_key
         if key not in tables[name].columns:
             problems.append(f"{path}: no {key!r} column; expected the table's primary key")

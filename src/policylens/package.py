@@ -59,9 +59,8 @@ def csv_bytes(df: pd.DataFrame, table: str) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def read_csv(path: Path, table: str) -> pd.DataFrame:
-    """Read a CSV written by ``csv_bytes`` back as strings, keeping 'NA' (Namibia) as 'NA'."""
-    del table  # same reading for every table: strings only, blank -> ""
+def read_csv(path: Path) -> pd.DataFrame:
+    """Read a CSV written by ``csv_bytes`` back as strings (blank -> ""), keeping 'NA' (Namibia)."""
     return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
 
 

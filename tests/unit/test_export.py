@@ -48,12 +48,12 @@ def test_csv_round_trips_exactly_including_namibia(tmp_path, valid_dir):
         written = package.csv_bytes(data.tables[name], name)
         path = tmp_path / f"{name}.csv"
         path.write_bytes(written)
-        back = package.read_csv(path, name)
+        back = package.read_csv(path)
         assert list(back.columns) == list(schema.TABLES[name].fields)
         buffer = io.StringIO(newline="")
         csv.writer(buffer, lineterminator="\n").writerows([list(back.columns), *back.itertuples(index=False)])
         assert buffer.getvalue().encode("utf-8") == written
-    organisations = package.read_csv(tmp_path / "organisations.csv", "organisations")
+    organisations = package.read_csv(tmp_path / "organisations.csv")
     assert "NA" in set(organisations["country_code"])
 
 
@@ -114,5 +114,5 @@ def test_missing_and_partial_dates_are_written_as_plain_text(tmp_path, valid_dir
     assert main(["export", "--data", str(root), "--out", str(tmp_path / "out")]) == 0
     text = (tmp_path / "out" / "deployments.csv").read_text(encoding="utf-8")
     assert "NaT" not in text and "00:00:00" not in text
-    row = package.read_csv(tmp_path / "out" / "deployments.csv", "deployments").iloc[0]
+    row = package.read_csv(tmp_path / "out" / "deployments.csv").iloc[0]
     assert (row["start_date_earliest"], row["end_date"], row["end_date_latest"]) == ("2019-02-16", "", "")

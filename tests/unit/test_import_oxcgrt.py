@@ -206,7 +206,7 @@ def test_output_package_has_every_table_and_reconciliation(tmp_path, v1):
         assert (out / f"{name}.csv").is_file() and (out / f"{name}.parquet").is_file()
     rejected = pd.read_csv(out / "rejected_rows.csv", dtype=str, keep_default_na=False)
     assert list(rejected["row"]) == ["9", "10", "19"]
-    events = package.read_csv(out / "events.csv", "events")
+    events = package.read_csv(out / "events.csv")
     assert len(events) == len(v1.tables["events"])
 
 
